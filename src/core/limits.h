@@ -1,0 +1,19 @@
+/* Every hard limit kenshin applies to input it reads, in one place (cf. SQLite's sqliteLimit.h).
+ * A limit that is hit is reported as a diagnostic naming the file and line; it never aborts a scan. */
+#ifndef KS_LIMITS_H
+#define KS_LIMITS_H
+
+#define KS_MAX_CONFIG_BYTES   (16u * 1024u * 1024u) /* one configuration file */
+#define KS_MAX_BINLOG_BYTES   (64u * 1024u * 1024u) /* lastlog / wtmp: sparse or large, read capped */
+#define KS_MAX_LINE           8192u   /* longer lines are reported and skipped */
+#define KS_MAX_TOKENS         256u    /* tokens kept per line (PAM args, sshd values) */
+#define KS_MAX_INCLUDE_DEPTH  16      /* PAM include/substack, sshd Include */
+#define KS_MAX_INCLUDE_FILES  512     /* files pulled in by one Include tree */
+#define KS_MAX_SYMLINKS       40      /* symlinks followed while resolving one path (as Linux) */
+#define KS_MAX_DIR_ENTRIES    4096    /* entries read from one directory */
+#define KS_MAX_EXPR_DEPTH     64      /* nesting of profile expressions */
+#define KS_MAX_EXPR_BYTES     4096    /* one profile expression */
+#define KS_MAX_ACCOUNTS       65536   /* passwd/shadow entries kept */
+#define KS_MAX_DIAGS          1000    /* diagnostics kept per scan; further ones are counted */
+
+#endif
