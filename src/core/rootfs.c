@@ -258,25 +258,39 @@ int ks_rootfs_lstat(ks_rootfs *r, const char *path, struct stat *st)
 	return rc;
 }
 
-int ks_rootfs_read(ks_rootfs *r, ks_arena *a, const char *path, size_t cap, char **data, size_t *len)
+int ks_rootfs_open_regular(ks_rootfs *r, const char *path, int *fd, struct stat *st)
 {
-	*data = NULL;
-	*len = 0;
-	struct stat st1, st2;
+	struct stat st1;
+	*fd = -1;
 	int rc = ks_rootfs_stat(r, path, &st1);
 	if (rc < 0)
 		return rc;
 	if (!S_ISREG(st1.st_mode))
 		return KS_ENOTREG;
-	if ((unsigned long long)st1.st_size > cap)
-		return KS_ETOOBIG;
-	int fd = open_in_root(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, true);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st2) < 0 || st2.st_ino != st1.st_ino || st2.st_dev != st1.st_dev ||
-	    !S_ISREG(st2.st_mode)) {
-		close(fd);
+	int f = open_in_root(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, true);
+	if (f < 0)
+		return f;
+	if (fstat(f, st) < 0 || st->st_ino != st1.st_ino || st->st_dev != st1.st_dev ||
+	    !S_ISREG(st->st_mode)) {
+		close(f);
 		return KS_ENOTREG;
+	}
+	*fd = f;
+	return KS_OK;
+}
+
+int ks_rootfs_read(ks_rootfs *r, ks_arena *a, const char *path, size_t cap, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	struct stat st2;
+	int fd;
+	int rc = ks_rootfs_open_regular(r, path, &fd, &st2);
+	if (rc < 0)
+		return rc;
+	if ((unsigned long long)st2.st_size > cap) {
+		close(fd);
+		return KS_ETOOBIG;
 	}
 	/* Read to EOF rather than trusting st_size: /proc-like files report 0 and files grow. */
 	size_t size = (size_t)st2.st_size + 1, used = 0;

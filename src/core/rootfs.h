@@ -21,6 +21,10 @@ bool ks_rootfs_is_live(const ks_rootfs *r); /* root is "/" */
  * Fails with KS_ETOOBIG if it holds more than CAP bytes. */
 int ks_rootfs_read(ks_rootfs *r, ks_arena *a, const char *path, size_t cap, char **data, size_t *len);
 
+/* Opens the regular file PATH for reading (non-blocking, close-on-exec) and fills ST. For binary
+ * files read by offset (lastlog is sparse and indexed by uid): use pread() and close() the fd. */
+int ks_rootfs_open_regular(ks_rootfs *r, const char *path, int *fd, struct stat *st);
+
 /* stat() of PATH inside the root, following symlinks inside the root. */
 int ks_rootfs_stat(ks_rootfs *r, const char *path, struct stat *st);
 /* lstat(): the last component is not followed. */
