@@ -1,0 +1,34 @@
+/* Helpers shared by every report format. */
+#include "report.h"
+
+#include <string.h>
+
+const char *ks_report_host_str(const ks_report *r, const char *key)
+{
+	const ks_fact *f = ks_fact_get(r->facts, key);
+	if (f && f->value.type == KS_VAL_STR)
+		return f->value.u.str.s;
+	return "";
+}
+
+const ks_evidence *ks_report_decisive(const ks_verdict *v)
+{
+	for (size_t i = 0; i < v->nevidence; i++)
+		if (v->evidence[i].decisive)
+			return &v->evidence[i];
+	return v->nevidence ? &v->evidence[0] : NULL;
+}
+
+void ks_report_counts(const ks_report *r, size_t counts[5])
+{
+	memset(counts, 0, 5 * sizeof counts[0]);
+	for (size_t i = 0; i < r->verdicts->n; i++)
+		counts[r->verdicts->items[i].kind]++;
+}
+
+void ks_report_iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
