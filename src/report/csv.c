@@ -6,6 +6,10 @@
 static void field(FILE *out, const char *s, bool last)
 {
 	fputc('"', out);
+	/* Host text starting like a formula would run in a spreadsheet (CSV injection): prefix a quote. */
+	if (s && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
+	          (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'))))
+		fputc('\'', out);
 	for (; s && *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
