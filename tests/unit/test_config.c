@@ -1,6 +1,7 @@
 /* kenshin.conf: comments, quoting, spacing; malformed lines are errors naming file and line. */
 #include "support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/config.h"
