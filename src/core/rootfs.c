@@ -258,6 +258,22 @@ int ks_rootfs_lstat(ks_rootfs *r, const char *path, struct stat *st)
 	return rc;
 }
 
+int ks_rootfs_readlink(ks_rootfs *r, ks_arena *a, const char *path, char **target)
+{
+	*target = NULL;
+	int fd = open_in_root(r, path, O_PATH, false);
+	if (fd < 0)
+		return fd;
+	char buf[PATH_MAX];
+	ssize_t n = readlinkat(fd, "", buf, sizeof buf - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return e == ENOENT ? KS_EPARSE : ks_error_from_errno(e); /* ENOENT here: not a symlink */
+	*target = ks_arena_strndup(a, buf, (size_t)n);
+	return *target ? KS_OK : KS_ENOMEM;
+}
+
 int ks_rootfs_open_regular(ks_rootfs *r, const char *path, int *fd, struct stat *st)
 {
 	struct stat st1;

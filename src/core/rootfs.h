@@ -30,6 +30,10 @@ int ks_rootfs_stat(ks_rootfs *r, const char *path, struct stat *st);
 /* lstat(): the last component is not followed. */
 int ks_rootfs_lstat(ks_rootfs *r, const char *path, struct stat *st);
 
+/* Target of the symbolic link PATH (its last component is not followed), as stored in the link:
+ * callers interpret it relative to the link's directory inside the root. */
+int ks_rootfs_readlink(ks_rootfs *r, ks_arena *a, const char *path, char **target);
+
 /* Sorted names (without "." and "..") of the directory PATH. */
 int ks_rootfs_list(ks_rootfs *r, ks_arena *a, const char *path, const char ***names, size_t *n);
 

@@ -134,6 +134,10 @@ static void check_confinement(struct env *e, bool fallback)
 	assert_true(S_ISLNK(st.st_mode));
 	assert_int_equal(ks_rootfs_stat(r, "/etc/os-release", &st), 0);
 	assert_true(S_ISREG(st.st_mode));
+	char *target;
+	assert_int_equal(ks_rootfs_readlink(r, e->a, "/etc/os-release", &target), 0);
+	assert_string_equal(target, "../usr/lib/os-release");
+	assert_int_not_equal(ks_rootfs_readlink(r, e->a, "/etc/shadow", &target), 0);
 	ks_rootfs_close(r);
 }
 
