@@ -309,10 +309,16 @@ static void format_rec(struct sbuf *b, const ks_value *v, int depth)
 		}
 		break;
 	case KS_VAL_RECORD: {
-		/* Records print by their "name" field when they have one: that is what people look for. */
+		/* Records print by their "name" field (and "summary", when a collector wrote one): that is
+		 * what people look for; the JSON report keeps every field. */
 		const ks_value *name = ks_record_get(v, "name");
 		if (name) {
 			format_rec(b, name, depth + 1);
+			const ks_value *summary = ks_record_get(v, "summary");
+			if (summary && summary->type == KS_VAL_STR) {
+				sb_str(b, ": ");
+				sb_add(b, summary->u.str.s, summary->u.str.len);
+			}
 			break;
 		}
 		sb_str(b, "{");

@@ -75,7 +75,8 @@ int ks_record_set(ks_arena *a, ks_value *rec, const char *key, ks_value v);
 const ks_value *ks_record_get(const ks_value *rec, const char *key);
 
 bool ks_value_equal(const ks_value *x, const ks_value *y);
-/* A one-line rendering for text reports ("yes", "12", "root, admin", …). */
+/* A one-line rendering for text reports ("yes", "12", "root, admin", …). A record shows its
+ * "name" field and, if present, its "summary" string field. */
 char *ks_value_format(ks_arena *a, const ks_value *v);
 
 #endif
