@@ -574,6 +574,9 @@ static int collect_enabled(ks_collect_ctx *ctx)
 		if (ks_rootfs_stat(ctx->root, paths[i], &st) == KS_OK && S_ISREG(st.st_mode) && st.st_size > 0)
 			return ks_fact_bool(ctx->facts, key, true, paths[i], 0);
 	}
+	if (rc < 0)
+		return ks_fact_unknown(ctx->facts, key, "/etc/systemd/system",
+		                       "cannot list the systemd unit links: %s", ks_strerror(rc));
 	return ks_fact_put_probe(ctx->facts, key, ks_val_bool(false),
 	                         "no /etc/systemd/system/*.wants/usbguard.service link");
 }

@@ -452,9 +452,12 @@ static int glob_rec(ks_rootfs *r, struct globv *g, const char *prefix, const cha
 		pat++;
 	if (!*pat) {
 		struct stat st;
-		if (ks_rootfs_stat(r, *prefix ? prefix : "/", &st) == KS_OK)
-			return globv_push(g, ks_arena_strdup(g->a, *prefix ? prefix : "/"));
-		return KS_OK;
+		int rc = ks_rootfs_stat(r, *prefix ? prefix : "/", &st);
+		if (rc == KS_OK) {
+			const char *p = ks_arena_strdup(g->a, *prefix ? prefix : "/");
+			return p ? globv_push(g, p) : KS_ENOMEM;
+		}
+		return rc == KS_ENOENT || rc == KS_ENOTDIR ? KS_OK : rc;
 	}
 	const char *slash = strchr(pat, '/');
 	size_t clen = slash ? (size_t)(slash - pat) : strlen(pat);
@@ -470,8 +473,11 @@ static int glob_rec(ks_rootfs *r, struct globv *g, const char *prefix, const cha
 	comp[clen] = '\0';
 	const char **names;
 	size_t n;
-	if (ks_rootfs_list(r, g->a, *prefix ? prefix : "/", &names, &n) < 0)
-		return KS_OK; /* unreadable or missing directory: no match */
+	int lrc = ks_rootfs_list(r, g->a, *prefix ? prefix : "/", &names, &n);
+	if (lrc == KS_ENOENT || lrc == KS_ENOTDIR)
+		return KS_OK; /* a missing directory is no match, as for glob(3) */
+	if (lrc < 0)
+		return lrc;   /* unreadable: the caller must not take it for "no match" */
 	for (size_t i = 0; i < n; i++) {
 		if (fnmatch(comp, names[i], FNM_PERIOD) != 0)
 			continue;

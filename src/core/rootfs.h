@@ -38,7 +38,8 @@ int ks_rootfs_readlink(ks_rootfs *r, ks_arena *a, const char *path, char **targe
 int ks_rootfs_list(ks_rootfs *r, ks_arena *a, const char *path, const char ***names, size_t *n);
 
 /* Expands a glob(7) pattern (*, ?, [..] in any component) inside the root; results sorted,
- * absolute, existing paths. No match is not an error (n = 0). */
+ * absolute, existing paths. No match is not an error (n = 0); a directory on the way that exists but
+ * cannot be read is (KS_EACCES, …), with the matches found so far still returned. */
 int ks_rootfs_glob(ks_rootfs *r, ks_arena *a, const char *pattern, const char ***paths, size_t *n);
 
 /* Test hook: the Nth open from now fails with KS_EIO (0 = never). */

@@ -94,7 +94,7 @@ int ks_fact_put(ks_facts *f, const char *key, ks_value v, const char *path, int 
 	fact->value = v;
 	fact->source = (ks_source){.path = path ? ks_arena_strdup(f->arena, path) : NULL, .line = line};
 	fact->reason = NULL;
-	return KS_OK;
+	return path && !fact->source.path ? KS_ENOMEM : KS_OK;
 }
 
 int ks_fact_put_probe(ks_facts *f, const char *key, ks_value v, const char *probe)
@@ -105,7 +105,7 @@ int ks_fact_put_probe(ks_facts *f, const char *key, ks_value v, const char *prob
 	fact->value = v;
 	fact->source = (ks_source){.probe = probe ? ks_arena_strdup(f->arena, probe) : NULL};
 	fact->reason = NULL;
-	return KS_OK;
+	return probe && !fact->source.probe ? KS_ENOMEM : KS_OK;
 }
 
 int ks_fact_unknown(ks_facts *f, const char *key, const char *path, const char *fmt, ...)
