@@ -2,9 +2,11 @@
 #include "sshd.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/text.h"
 
@@ -161,15 +163,18 @@ struct path_in {
 struct path_out {
 	ks_value alternatives, dropped;
 	struct sbuf factors;
+	struct sbuf passing; /* summaries of the two-factor alternatives */
 	tri two;
 	const char *reason; /* the decisive one, for the probe */
+	const char *sum;    /* its short form for the record's summary */
 	int reason_rank;    /* not two-factor 3, unknown 2, cannot log in 1, two-factor 0 */
 };
 
-static void set_reason(struct path_out *o, int rank, const char *r)
+static void set_reason(struct path_out *o, int rank, const char *r, const char *sum)
 {
 	if (!o->reason || rank > o->reason_rank) {
 		o->reason = r;
+		o->sum = sum;
 		o->reason_rank = rank;
 	}
 }
@@ -281,6 +286,7 @@ static void eval_alternative(struct env *e, const struct path_in *in, const char
 		p = end + 1;
 	}
 	const char *k = sb_str(&kinds);
+	const char *alone = nmethods < 2 ? " alone" : "";
 	if (use == NO) {
 		/* auth2_setup_methods_lists(): a list naming a disabled method is skipped. */
 		push(e, &o->dropped, sv(e, fmt(e, "%s: %s", alt, why_unusable)));
@@ -294,27 +300,44 @@ static void eval_alternative(struct env *e, const struct path_in *in, const char
 	sb_add(e, &o->factors, k);
 
 	tri two = tri_and(nmethods >= 2 ? YES : NO, tri_and(know, poss));
-	const char *r = NULL;
+	const char *r = NULL, *sum = NULL; /* sum: the record's summary when this one decides */
 	if (bad_name) {
 		two = UNK;
 		r = fmt(e, "alternative '%s' names an unknown method", alt);
+		sum = fmt(e, "%s: unknown method name", alt);
 	} else if (nmethods < 2) {
 		r = fmt(e, "alternative '%s' has one method", alt);
+		sum = fmt(e, "%s alone: %s", alt,
+		          know == YES && poss == NO ? "knowledge only"
+		          : know == NO && poss == YES ? "possession only"
+		          : know == NO && poss == NO ? "no user factor"
+		                                     : "one method");
 	} else if (two == NO) {
 		r = fmt(e, "alternative '%s' gives one factor kind (%s)", alt, k);
+		sum = fmt(e, "%s: %s", alt,
+		          know == NO && poss == NO ? "no user factor"
+		          : know == NO             ? "no knowledge"
+		                                   : "no possession");
 	} else if (two == UNK) {
 		r = fmt(e, "alternative '%s' depends on PAM: %s", alt,
 		        e->use_pam.t == UNK ? e->use_pam.reason : e->pam_mfa.reason);
+		sum = fmt(e, "%s: second factor only if PAM asks for one (unknown)", alt);
 	}
 	/* An alternative that might be unusable only counts against the path if it is usable. */
 	if (use == UNK && two != YES) {
 		two = UNK;
 		r = fmt(e, "alternative '%s' may be usable (%s) and %s", alt, why_unknown,
 		        r ? r : "is not two-factor");
+		sum = fmt(e, "%s, if usable (unknown)", sum ? sum : fmt(e, "%s%s: %s", alt, alone, k));
 	}
 	o->two = tri_and(o->two, two);
-	if (r)
-		set_reason(o, two == NO ? 3 : two == UNK ? 2 : 0, r);
+	if (r) {
+		set_reason(o, two == NO ? 3 : two == UNK ? 2 : 0, r, sum);
+	} else {
+		if (o->passing.n)
+			sb_add(e, &o->passing, "; ");
+		sb_add(e, &o->passing, fmt(e, "%s: %s", alt, k));
+	}
 }
 
 static bool is_blank(char c)
@@ -331,7 +354,8 @@ static ks_value eval_path(struct env *e, const char *name, const struct path_in 
 	const char *am = in->auth_methods.s;
 	if (!am) {
 		o.two = UNK;
-		set_reason(&o, 2, in->auth_methods.reason);
+		set_reason(&o, 2, in->auth_methods.reason,
+		           fmt(e, "unknown: %s", in->auth_methods.reason));
 	} else if (strcmp(am, "any") == 0) {
 		/* "any": every enabled method alone completes authentication (sshd_config(5)). */
 		static const int order[] = {M_PUBKEY, M_PASSWORD, M_KBDINT, M_HOSTBASED, M_GSSAPI};
@@ -360,12 +384,16 @@ static ks_value eval_path(struct env *e, const char *name, const struct path_in 
 	if (am && o.alternatives.u.list.n == 0) {
 		/* auth2_setup_methods_lists(): nothing left, so every login on this path fails. */
 		sb_add(e, &o.factors, "no usable alternative: this path cannot log in");
-		set_reason(&o, 1, "no usable alternative: this path cannot log in");
+		set_reason(&o, 1, "no usable alternative: this path cannot log in",
+		           "no usable method: cannot log in");
 	}
 	if (!o.reason)
 		o.reason = "every alternative needs two methods of different factor kinds";
+	if (!o.sum)
+		o.sum = sb_str(&o.passing);
 	ks_value rec = ks_val_record();
 	set(e, &rec, "name", sv(e, name));
+	set(e, &rec, "summary", sv(e, o.sum));
 	set(e, &rec, "methods", am ? sv(e, am) : ks_val_unknown());
 	set(e, &rec, "alternatives", o.alternatives);
 	set(e, &rec, "dropped", o.dropped);
@@ -386,11 +414,22 @@ static const char *rec_str(const ks_value *rec, const char *key)
 	return v && v->type == KS_VAL_STR ? v->u.str.s : NULL;
 }
 
-/* The value of the first "Keyword value" for KEYWORD in a block's settings (first value wins
- * inside a block, as everywhere in sshd_config), or NULL. */
-static const char *block_setting(const ks_value *rec, const char *keyword)
+static const char *const path_keywords[] = { /* AuthenticationMethods first */
+	"AuthenticationMethods", "PasswordAuthentication", "KbdInteractiveAuthentication",
+	"PubkeyAuthentication", "HostbasedAuthentication", "GSSAPIAuthentication",
+};
+enum { NKW = sizeof path_keywords / sizeof *path_keywords };
+
+/* Blocks combined exhaustively: 2^10 - 1 subsets at most. */
+#define MAX_COMBINED 10
+
+/* The value of the first "Keyword value" for KEYWORD in block B's settings (first value wins
+ * inside a block, as everywhere in sshd_config), or NULL; *pos gets its place in sshd's reading
+ * order (the block's "order" list; without one, the block's position). */
+static const char *block_setting(const ks_value *rec, size_t b, const char *keyword, int64_t *pos)
 {
 	const ks_value *settings = rec->type == KS_VAL_RECORD ? ks_record_get(rec, "settings") : NULL;
+	const ks_value *order = rec->type == KS_VAL_RECORD ? ks_record_get(rec, "order") : NULL;
 	size_t kl = strlen(keyword);
 	for (size_t i = 0; settings && settings->type == KS_VAL_LIST && i < settings->u.list.n; i++) {
 		const ks_value *s = &settings->u.list.items[i];
@@ -401,35 +440,107 @@ static const char *block_setting(const ks_value *rec, const char *keyword)
 			t += kl;
 			while (is_blank(*t))
 				t++;
+			bool have = order && order->type == KS_VAL_LIST && i < order->u.list.n &&
+			            order->u.list.items[i].type == KS_VAL_INT;
+			*pos = have ? order->u.list.items[i].u.i : ((int64_t)b << 20) + (int64_t)i;
 			return t;
 		}
 	}
 	return NULL;
 }
 
-static const char *const path_keywords[] = { /* AuthenticationMethods first */
-	"AuthenticationMethods", "PasswordAuthentication", "KbdInteractiveAuthentication",
-	"PubkeyAuthentication", "HostbasedAuthentication", "GSSAPIAuthentication",
+/* A conditional Match block that changes authentication: for each keyword, the value it gives
+ * its connections (NULL: it does not set it, or an earlier "Match all" line decides) and where
+ * that line stands in the reading order. */
+struct mblock {
+	const char *crit, *src;
+	const char *val[NKW];
+	int64_t pos[NKW];
 };
 
-/* A value set in block B applies to B's connections unless an earlier "Match all" block (which
- * matches them too, and the first match wins) set it; then, or when B does not set it, the global
- * value applies, which already includes every "Match all" setting (ssh.* facts). FIRST_ALL is the
- * index of the first "Match all" block setting KEYWORD (or the number of blocks). */
-static const char *block_value(const ks_value *blocks, size_t b, const char *keyword,
-                               size_t first_all)
+/* The settings of a connection matching exactly the blocks SEL (in file order): sshd parses the
+ * whole configuration per connection and keeps, for each keyword, the first line of a matching
+ * block (servconf.c parse_server_match_config: "if (*activep && *intptr == -1)"), then copies
+ * what was set over the global values (copy_set_server_options). */
+static void combine(struct env *e, const struct path_in *global, const struct mblock *const *sel,
+                    size_t nsel, struct path_in *in, unsigned *used)
 {
-	return first_all < b ? NULL : block_setting(&blocks->u.list.items[b], keyword);
+	*in = *global;
+	*used = 0;
+	const char *vals[NKW];
+	const struct mblock *from[NKW];
+	for (size_t k = 0; k < NKW; k++) {
+		size_t best = nsel;
+		for (size_t i = 0; i < nsel; i++)
+			if (sel[i]->val[k] && (best == nsel || sel[i]->pos[k] < sel[best]->pos[k]))
+				best = i;
+		vals[k] = best < nsel ? sel[best]->val[k] : NULL;
+		from[k] = best < nsel ? sel[best] : NULL;
+		if (best < nsel && best < 32)
+			*used |= 1u << best;
+	}
+	if (vals[0])
+		in->auth_methods = (struct val){.t = YES, .s = vals[0]};
+	for (int m = 0; m < M_COUNT; m++) {
+		size_t k = 1;
+		while (methods[m].keyword && k < NKW && strcmp(path_keywords[k], methods[m].keyword) != 0)
+			k++;
+		if (!methods[m].keyword || k == NKW || !vals[k])
+			continue;
+		const char *v = vals[k];
+		size_t vl = strlen(v);
+		if (ks_ieq(v, vl, "yes") || ks_ieq(v, vl, "no"))
+			in->enabled[m] = (struct val){.t = ks_ieq(v, vl, "yes") ? YES : NO};
+		else
+			in->enabled[m] = (struct val){
+				.t = UNK,
+				.reason = fmt(e, "%s \"%s\" in Match %s", methods[m].keyword, v, from[k]->crit)};
+	}
 }
 
-static size_t first_all_block(const ks_value *blocks, const char *keyword)
+/* The conditional blocks of ssh.match_blocks that set an authentication keyword, in file order.
+ * A value counts unless a "Match all" line read before it sets the keyword too: that block
+ * matches every connection, and its value is already in the global ssh.* facts. */
+static struct mblock *auth_blocks(struct env *e, const ks_value *blocks, size_t *n)
 {
-	for (size_t i = 0; i < blocks->u.list.n; i++) {
-		const char *c = rec_str(&blocks->u.list.items[i], "criteria");
-		if (c && strcmp(c, "all") == 0 && block_setting(&blocks->u.list.items[i], keyword))
-			return i;
+	size_t nb = blocks->u.list.n;
+	int64_t all_pos[NKW];
+	for (size_t k = 0; k < NKW; k++) {
+		all_pos[k] = INT64_MAX;
+		for (size_t b = 0; b < nb; b++) {
+			const char *c = rec_str(&blocks->u.list.items[b], "criteria");
+			int64_t p;
+			if (c && strcmp(c, "all") == 0 &&
+			    block_setting(&blocks->u.list.items[b], b, path_keywords[k], &p) && p < all_pos[k])
+				all_pos[k] = p;
+		}
 	}
-	return blocks->u.list.n;
+	struct mblock *mb = ks_arena_alloc(e->a, (nb ? nb : 1) * sizeof *mb);
+	*n = 0;
+	if (!mb) {
+		e->oom = true;
+		return NULL;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		const ks_value *rec = &blocks->u.list.items[b];
+		struct mblock *m = &mb[*n];
+		m->crit = rec_str(rec, "criteria");
+		m->src = rec_str(rec, "source");
+		if (!m->crit || strcmp(m->crit, "all") == 0)
+			continue; /* "Match all" is already part of the global values */
+		if (!m->src)
+			m->src = "";
+		bool relevant = false;
+		for (size_t k = 0; k < NKW; k++) {
+			m->val[k] = block_setting(rec, b, path_keywords[k], &m->pos[k]);
+			if (m->val[k] && m->pos[k] > all_pos[k])
+				m->val[k] = NULL;
+			relevant |= m->val[k] != NULL;
+		}
+		if (relevant)
+			(*n)++; /* otherwise the same authentication as the global path */
+	}
+	return mb;
 }
 
 /* ---- the collector -------------------------------------------------------------------------- */
@@ -443,11 +554,102 @@ static int put_tri(struct env *e, const char *key, tri t, const char *why)
 	return ks_fact_put_probe(e->ctx->facts, key, ks_val_bool(t == YES), why);
 }
 
+/* The running verdict over all paths: false if any path fails, else unknown if any is unknown;
+ * WORST is the reason of the first path of the worst kind. */
+struct verdict {
+	tri all;
+	const char *worst;
+	int worst_rank; /* 2 not two-factor, 1 unknown, 0 two-factor */
+};
+
+static int rank_of(tri t)
+{
+	return t == NO ? 2 : t == UNK ? 1 : 0;
+}
+
+static void add_path(struct verdict *v, tri two, const char *reason)
+{
+	v->all = tri_and(v->all, two);
+	if (!v->worst || rank_of(two) > v->worst_rank) {
+		v->worst = reason;
+		v->worst_rank = rank_of(two);
+	}
+}
+
+/* Every combination of two or more of the N blocks MB (N <= MAX_COMBINED): any of them may match
+ * one connection together (criteria such as Address or User are not evaluated here). RANK holds
+ * each single block's rank at index 1 << i. A combination is listed in PATHS only when it is worse
+ * than every smaller combination of its blocks, so that the record shows the weak mix itself. */
+static void combinations(struct env *e, const struct path_in *global, const struct mblock *mb,
+                         size_t n, unsigned char *rank, ks_value *paths, struct verdict *v)
+{
+	unsigned char worse_sub[1u << MAX_COMBINED]; /* worst rank of any proper non-empty subset */
+	worse_sub[0] = 0;
+	for (unsigned mask = 1; mask < (1u << n) && !e->oom; mask++) {
+		worse_sub[mask] = 0;
+		const struct mblock *sel[MAX_COMBINED];
+		size_t nsel = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned rest = mask & ~(1u << i);
+			if (!(mask & (1u << i)))
+				continue;
+			sel[nsel++] = &mb[i];
+			if (rest) {
+				unsigned char w = rank[rest] > worse_sub[rest] ? rank[rest] : worse_sub[rest];
+				if (w > worse_sub[mask])
+					worse_sub[mask] = w;
+			}
+		}
+		if (nsel < 2)
+			continue; /* single blocks were evaluated as their own paths */
+		struct path_in in;
+		unsigned used_sel, used = 0;
+		combine(e, global, sel, nsel, &in, &used_sel);
+		for (size_t i = 0, j = 0; i < n; i++)
+			if (mask & (1u << i))
+				used |= (used_sel >> j++ & 1u) << i;
+		if (used != mask) {
+			/* A block that decides no keyword here changes nothing: same as without it. */
+			rank[mask] = rank[used];
+			continue;
+		}
+		/* Most combinations are only looked at: evaluate them in a scratch arena. */
+		ks_arena *keep = e->a, *scratch = ks_arena_new();
+		if (!scratch) {
+			e->oom = true;
+			return;
+		}
+		tri two;
+		const char *reason;
+		e->a = scratch;
+		combine(e, global, sel, nsel, &in, &used_sel);
+		(void)eval_path(e, "", &in, "", &two, &reason);
+		e->a = keep;
+		ks_arena_free(scratch);
+		rank[mask] = (unsigned char)rank_of(two);
+		v->all = tri_and(v->all, two);
+		if (rank[mask] <= worse_sub[mask])
+			continue;
+		struct sbuf name = {0}, src = {0};
+		sb_add(e, &name, "sshd");
+		for (size_t i = 0; i < nsel; i++) {
+			sb_add(e, &name, i ? " + Match " : " Match ");
+			sb_add(e, &name, sel[i]->crit);
+			if (i)
+				sb_add(e, &src, " + ");
+			sb_add(e, &src, sel[i]->src);
+		}
+		combine(e, global, sel, nsel, &in, &used_sel);
+		push(e, paths, eval_path(e, sb_str(&name), &in, sb_str(&src), &two, &reason));
+		add_path(v, two, reason);
+	}
+}
+
 /* Every sshd login path; *out: do all of them require two factors. */
 static int remote(struct env *e, tri *out, const char **out_reason)
 {
 	ks_collect_ctx *ctx = e->ctx;
-	e->use_pam = fact_bool(e, "ssh.use_pam");
+	e->use_pam = fact_bool(e, "ssh.use_pam"); /* global-only in sshd: not in Match blocks */
 	e->pam_mfa = fact_bool(e, "pam.sshd.mfa");
 	struct path_in global = {.auth_methods = fact_str(e, "ssh.authentication_methods")};
 	for (int m = 0; m < M_COUNT; m++)
@@ -460,79 +662,61 @@ static int remote(struct env *e, tri *out, const char **out_reason)
 		                        : amf->source.path;
 
 	ks_value paths = ks_val_list();
-	tri all, two;
+	struct verdict v = {.all = YES};
+	tri two;
 	const char *reason;
 	push(e, &paths, eval_path(e, "sshd (global)", &global, gsrc, &two, &reason));
-	all = two;
-	const char *worst = reason;
-	int worst_rank = two == NO ? 2 : two == UNK ? 1 : 0;
+	add_path(&v, two, reason);
 
-	const ks_fact *mb = ks_fact_get(ctx->facts, "ssh.match_blocks");
-	bool blocks_known = mb && mb->value.type == KS_VAL_LIST;
-	enum { NKW = sizeof path_keywords / sizeof *path_keywords };
-	size_t first_all[NKW];
-	for (size_t k = 0; blocks_known && k < NKW; k++)
-		first_all[k] = first_all_block(&mb->value, path_keywords[k]);
-	for (size_t b = 0; blocks_known && b < mb->value.u.list.n; b++) {
-		const ks_value *brec = &mb->value.u.list.items[b];
-		const char *crit = rec_str(brec, "criteria"), *src = rec_str(brec, "source");
-		if (!crit || strcmp(crit, "all") == 0)
-			continue; /* "Match all" is already part of the global values */
-		const char *vals[NKW];
-		bool relevant = false;
-		for (size_t k = 0; k < NKW; k++) {
-			vals[k] = block_value(&mb->value, b, path_keywords[k], first_all[k]);
-			relevant |= vals[k] != NULL;
-		}
-		if (!relevant)
-			continue; /* same authentication as the global path */
-		struct path_in in = global;
-		if (vals[0])
-			in.auth_methods = (struct val){.t = YES, .s = vals[0]};
-		for (int m = 0; m < M_COUNT; m++) {
-			const char *v = NULL;
-			for (size_t k = 1; methods[m].keyword && k < NKW; k++)
-				if (strcmp(path_keywords[k], methods[m].keyword) == 0)
-					v = vals[k];
-			if (!v)
-				continue;
-			size_t vl = strlen(v);
-			if (ks_ieq(v, vl, "yes") || ks_ieq(v, vl, "no"))
-				in.enabled[m] = (struct val){.t = ks_ieq(v, vl, "yes") ? YES : NO};
-			else
-				in.enabled[m] = (struct val){
-					.t = UNK,
-					.reason = fmt(e, "%s \"%s\" in Match %s", methods[m].keyword, v, crit)};
-		}
-		push(e, &paths, eval_path(e, fmt(e, "sshd Match %s", crit), &in, src ? src : "", &two,
+	const ks_fact *mbf = ks_fact_get(ctx->facts, "ssh.match_blocks");
+	bool blocks_known = mbf && mbf->value.type == KS_VAL_LIST;
+	size_t n = 0;
+	struct mblock *mb = blocks_known ? auth_blocks(e, &mbf->value, &n) : NULL;
+	unsigned char rank[1u << MAX_COMBINED];
+	for (size_t i = 0; mb && i < n; i++) {
+		const struct mblock *sel = &mb[i];
+		struct path_in in;
+		unsigned used;
+		combine(e, &global, &sel, 1, &in, &used);
+		push(e, &paths, eval_path(e, fmt(e, "sshd Match %s", mb[i].crit), &in, mb[i].src, &two,
 		                          &reason));
-		all = tri_and(all, two);
-		int rank = two == NO ? 2 : two == UNK ? 1 : 0;
-		if (rank > worst_rank) {
-			worst = reason;
-			worst_rank = rank;
+		add_path(&v, two, reason);
+		if (i < MAX_COMBINED)
+			rank[1u << i] = (unsigned char)rank_of(two);
+	}
+	const char *probe = "sshd login paths: the global configuration, each Match block that "
+	                    "changes authentication, and each combination of those blocks that is "
+	                    "weaker than its parts";
+	if (n > MAX_COMBINED) {
+		/* 2^n combinations: too many to list; a failing single path still decides. */
+		const char *why = fmt(e, "too many Match blocks to check every combination (%zu)", n);
+		if (v.all != NO) {
+			v.all = UNK;
+			v.worst = why;
 		}
+		probe = fmt(e, "sshd login paths: the global configuration and each Match block that "
+		               "changes authentication; combinations not checked: %s", why);
+	} else if (n >= 2) {
+		combinations(e, &global, mb, n, rank, &paths, &v);
 	}
 	if (e->oom)
 		return KS_ENOMEM;
 	int rc;
 	if (blocks_known) {
-		rc = ks_fact_put_probe(ctx->facts, "auth.remote_paths", paths,
-		                       "sshd login paths: the global configuration and each Match block "
-		                       "that changes authentication");
+		rc = ks_fact_put_probe(ctx->facts, "auth.remote_paths", paths, probe);
 	} else {
 		/* Unlisted Match blocks could weaken any result but an already failing one. */
-		const char *why = unknown_why(e, "ssh.match_blocks", mb);
+		const char *why = unknown_why(e, "ssh.match_blocks", mbf);
 		if (e->oom)
 			return KS_ENOMEM;
 		rc = ks_fact_unknown(ctx->facts, "auth.remote_paths", NULL, "%s", why);
-		if (all == YES) {
-			all = UNK;
-			worst = why;
+		if (v.all == YES) {
+			v.all = UNK;
+			v.worst = why;
 		}
 	}
-	*out = all;
-	*out_reason = worst;
+	*out = v.all;
+	*out_reason = v.worst;
 	return rc;
 }
 

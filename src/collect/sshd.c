@@ -1094,7 +1094,10 @@ static int put_match_blocks(ks_collect_ctx *ctx, const ks_sshd_config *cfg)
 	ks_value list = ks_val_list();
 	for (size_t b = 0; b < cfg->blocks.n; b++) {
 		const struct sblock *blk = cfg->blocks.v[b];
-		ks_value rec = ks_val_record(), settings = ks_val_list();
+		/* order: each setting's place in sshd's reading order. A block's lines can surround a
+		 * nested block (Include inside Match), and a connection takes each keyword from the
+		 * first matching line, so readers compare these rather than block positions. */
+		ks_value rec = ks_val_record(), settings = ks_val_list(), order = ks_val_list();
 		for (size_t i = 0; i < blk->lines.n; i++) {
 			const struct sline *ln = blk->lines.v[i];
 			if (ln->bad)
@@ -1102,7 +1105,8 @@ static int put_match_blocks(ks_collect_ctx *ctx, const ks_sshd_config *cfg)
 			char *args = join_args(a, ln->argv, ln->argc);
 			char *s = args ? ks_arena_printf(a, "%s %s", ln->kw->canon, args) : NULL;
 			ks_value sv = ks_val_strz(a, s);
-			if (!s || sv.type != KS_VAL_STR || ks_list_push(a, &settings, sv) < 0)
+			if (!s || sv.type != KS_VAL_STR || ks_list_push(a, &settings, sv) < 0 ||
+			    ks_list_push(a, &order, ks_val_int(ln->seq)) < 0)
 				return KS_ENOMEM;
 		}
 		const char *src = ks_collect_where(ctx, blk->path, blk->line);
@@ -1111,7 +1115,8 @@ static int put_match_blocks(ks_collect_ctx *ctx, const ks_sshd_config *cfg)
 		    ks_record_set(a, &rec, "name", crit) < 0 ||
 		    ks_record_set(a, &rec, "criteria", crit) < 0 ||
 		    ks_record_set(a, &rec, "source", where) < 0 ||
-		    ks_record_set(a, &rec, "settings", settings) < 0 || ks_list_push(a, &list, rec) < 0)
+		    ks_record_set(a, &rec, "settings", settings) < 0 ||
+		    ks_record_set(a, &rec, "order", order) < 0 || ks_list_push(a, &list, rec) < 0)
 			return KS_ENOMEM;
 	}
 	return ks_fact_put(ctx->facts, key, list, cfg->path, 0);

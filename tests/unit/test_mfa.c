@@ -126,6 +126,7 @@ static void test_any_fails(void **state)
 	assert_string_equal(alts->u.list.items[0].u.str.s, "publickey");
 	assert_string_equal(alts->u.list.items[1].u.str.s, "password");
 	assert_string_equal(sfield(0, "factors"), "publickey: possession; password: knowledge");
+	assert_string_equal(sfield(0, "summary"), "publickey alone: possession only");
 	assert_int_equal(tfield(0), 0);
 }
 
@@ -138,6 +139,7 @@ static void test_publickey_password_passes(void **state)
 	assert_int_equal(tri("auth.two_factor"), 1);
 	assert_string_equal(sfield(0, "source"), "/etc/ssh/sshd_config:3");
 	assert_string_equal(sfield(0, "factors"), "publickey,password: possession+knowledge");
+	assert_string_equal(sfield(0, "summary"), "publickey,password: possession+knowledge");
 	assert_int_equal(tfield(0), 1);
 	assert_why("auth.two_factor", "sshd installed");
 }
@@ -177,6 +179,7 @@ static void test_password_kbdint_without_pam_mfa(void **state)
 	run("UsePAM yes\nAuthenticationMethods password,keyboard-interactive\n", PAM_NO, PAM_UNSET);
 	assert_int_equal(tri("auth.two_factor_remote"), 0);
 	assert_why("auth.two_factor_remote", "gives one factor kind (knowledge+knowledge)");
+	assert_string_equal(sfield(0, "summary"), "password,keyboard-interactive: no possession");
 }
 
 static void test_pam_unknown_is_unknown(void **state)
@@ -245,6 +248,7 @@ static void test_no_usable_alternative(void **state)
 	    PAM_UNSET);
 	assert_int_equal(tfield(0), 1);
 	assert_string_equal(sfield(0, "factors"), "no usable alternative: this path cannot log in");
+	assert_string_equal(sfield(0, "summary"), "no usable method: cannot log in");
 	assert_int_equal(tri("auth.two_factor_remote"), 1);
 	assert_why("auth.two_factor_remote", "cannot log in");
 }
@@ -314,6 +318,144 @@ static void test_match_all_overrides(void **state)
 	assert_int_equal(tri("auth.two_factor_remote"), 0);
 }
 
+/* Password is off globally; one block turns it on, another names it alone. Each block alone is
+ * harmless, but a connection matching both (vendor from 10.0.0.0/8) logs in with the password:
+ * sshd takes each keyword from the first matching block that sets it. */
+#define COMBINATION_GLOBAL                                                                        \
+	"UsePAM yes\n"                                                                            \
+	"PasswordAuthentication no\n"                                                             \
+	"AuthenticationMethods publickey,keyboard-interactive\n"
+static void test_match_combination_fails(void **state)
+{
+	(void)state;
+	run(COMBINATION_GLOBAL
+	    "Match User vendor\n"          /* 4 */
+	    "  PasswordAuthentication yes\n"
+	    "Match Address 10.0.0.0/8\n"   /* 6 */
+	    "  AuthenticationMethods password\n",
+	    PAM_YES, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 4);
+	assert_int_equal(tfield(0), 1);
+	assert_int_equal(tfield(1), 1);
+	assert_string_equal(sfield(1, "name"), "sshd Match User vendor");
+	assert_int_equal(tfield(2), 1);
+	assert_string_equal(sfield(2, "summary"), "no usable method: cannot log in");
+	assert_string_equal(sfield(3, "name"), "sshd Match User vendor + Match Address 10.0.0.0/8");
+	assert_string_equal(sfield(3, "source"), "/etc/ssh/sshd_config:4 + /etc/ssh/sshd_config:6");
+	assert_string_equal(sfield(3, "methods"), "password");
+	assert_string_equal(sfield(3, "summary"), "password alone: knowledge only");
+	assert_int_equal(tfield(3), 0);
+	assert_int_equal(tri("auth.two_factor_remote"), 0);
+	assert_int_equal(tri("auth.two_factor"), 0);
+	assert_why("auth.two_factor_remote", "sshd Match User vendor + Match Address 10.0.0.0/8: "
+	                                     "alternative 'password' has one method");
+	/* ChallengeResponseAuthentication is the old name of KbdInteractiveAuthentication; the
+	 * blocks in the other order. */
+	teardown(state);
+	setup(state);
+	run("UsePAM yes\nKbdInteractiveAuthentication no\nAuthenticationMethods publickey,password\n"
+	    "Match Address 10.0.0.0/8\n"
+	    "  AuthenticationMethods keyboard-interactive\n" /* alone: cannot log in */
+	    "Match User vendor\n"
+	    "  ChallengeResponseAuthentication yes\n",        /* alone: publickey,password */
+	    PAM_NO, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 4);
+	assert_string_equal(sfield(3, "name"), "sshd Match Address 10.0.0.0/8 + Match User vendor");
+	assert_string_equal(sfield(3, "summary"), "keyboard-interactive alone: knowledge only");
+	assert_int_equal(tri("auth.two_factor_remote"), 0);
+}
+
+/* The first matching block that sets a keyword wins: in this order the combination keeps the
+ * strong list; in the other order it is the password alone. */
+static void test_match_combination_order(void **state)
+{
+	(void)state;
+	static const char strong[] = "Match User admin\n"
+	                             "  AuthenticationMethods publickey,password\n"
+	                             "  PasswordAuthentication yes\n";
+	static const char weak[] = "Match Address 10.0.0.0/8\n"
+	                           "  AuthenticationMethods password\n";
+	char cfg[512];
+	snprintf(cfg, sizeof cfg, "PasswordAuthentication no\nAuthenticationMethods publickey,password\n"
+	         "%s%s", strong, weak);
+	run(cfg, PAM_UNSET, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 3); /* no weaker combination to show */
+	assert_int_equal(tfield(1), 1);
+	assert_int_equal(tfield(2), 1); /* password is off: cannot log in */
+	assert_int_equal(tri("auth.two_factor_remote"), 1);
+	assert_why("auth.two_factor_remote", "cannot log in");
+	teardown(state);
+	setup(state);
+	snprintf(cfg, sizeof cfg, "PasswordAuthentication no\nAuthenticationMethods publickey,password\n"
+	         "%s%s", weak, strong);
+	run(cfg, PAM_UNSET, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 4);
+	assert_string_equal(sfield(3, "name"), "sshd Match Address 10.0.0.0/8 + Match User admin");
+	assert_int_equal(tfield(3), 0);
+	assert_int_equal(tri("auth.two_factor_remote"), 0);
+}
+
+/* A block's lines can surround a nested block (Include inside Match): the nested block's line,
+ * read first, wins over the enclosing block's later line for connections matching both. */
+static void test_match_combination_reading_order(void **state)
+{
+	(void)state;
+	ks_test_write(root, "etc/ssh/bob.conf",
+	              "Match Address 192.0.2.0/24\n"
+	              "AuthenticationMethods password\n");
+	run("PasswordAuthentication no\n"
+	    "AuthenticationMethods publickey,password\n"
+	    "Match User bob\n"
+	    "Include bob.conf\n"
+	    "AuthenticationMethods publickey,password\n"
+	    "PasswordAuthentication yes\n",
+	    PAM_UNSET, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 4);
+	assert_int_equal(tfield(1), 1);
+	assert_int_equal(tfield(2), 1); /* password off: cannot log in */
+	assert_string_equal(sfield(3, "name"),
+	                    "sshd Match User bob + Match User bob Address 192.0.2.0/24");
+	assert_string_equal(sfield(3, "methods"), "password");
+	assert_int_equal(tri("auth.two_factor_remote"), 0);
+}
+
+/* Blocks that each need "Match User uN" and two factors; N > 10 cannot be combined. */
+static void many_blocks(int n, char *buf, size_t size)
+{
+	int off = snprintf(buf, size, DEBIAN_PAM "AuthenticationMethods publickey,password\n");
+	for (int i = 0; i < n; i++)
+		off += snprintf(buf + off, size - (size_t)off,
+		                "Match User u%d\n  AuthenticationMethods %s\n  PubkeyAuthentication yes\n",
+		                i, i % 2 ? "password,publickey" : "publickey,password");
+}
+
+static void test_match_too_many_blocks(void **state)
+{
+	(void)state;
+	char cfg[4096];
+	many_blocks(10, cfg, sizeof cfg);
+	run(cfg, PAM_UNSET, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 11);
+	assert_int_equal(tri("auth.two_factor_remote"), 1);
+	teardown(state);
+	setup(state);
+	many_blocks(11, cfg, sizeof cfg);
+	run(cfg, PAM_UNSET, PAM_UNSET);
+	assert_int_equal(paths()->u.list.n, 12);
+	assert_int_equal(tfield(11), 1);
+	assert_int_equal(tri("auth.two_factor_remote"), 2); /* never a pass */
+	assert_int_equal(tri("auth.two_factor"), 2);
+	assert_why("auth.two_factor_remote", "too many Match blocks to check every combination (11)");
+	/* A path that fails on its own still decides. */
+	teardown(state);
+	setup(state);
+	size_t len = strlen(cfg);
+	snprintf(cfg + len, sizeof cfg - len, "Match Group x\n  AuthenticationMethods password\n");
+	run(cfg, PAM_UNSET, PAM_UNSET);
+	assert_int_equal(tri("auth.two_factor_remote"), 0);
+	assert_why("auth.two_factor_remote", "sshd Match Group x: alternative 'password' has one method");
+}
+
 static void test_sshd_absent_console_decides(void **state)
 {
 	(void)state;
@@ -359,6 +501,7 @@ static void test_fixtures(void **state)
 		{"unknown", PAM_UNSET, PAM_UNSET},
 		{"fail-match", PAM_UNSET, PAM_UNSET},
 		{"console-pass", PAM_UNSET, PAM_YES},
+		{"fail-match-combination", PAM_YES, PAM_UNSET},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char dir[4096], exp[4200], line[64] = "";
@@ -417,6 +560,33 @@ static void test_enomem(void **state)
 		ks_test_ctx_free(c);
 	}
 	assert_true(failed > 20);
+	/* The same with a weak combination of two blocks to list. */
+	ks_test_write(root, "etc/ssh/sshd_config",
+	              COMBINATION_GLOBAL "Match User vendor\nPasswordAuthentication yes\n"
+	              "Match Address 10.0.0.0/8\nAuthenticationMethods password\n");
+	failed = 0;
+	for (unsigned long k = 1; k < 600; k++) {
+		ks_collect_ctx *c = ks_test_ctx(root);
+		assert_int_equal(ks_collect_sshd(c), 0);
+		ks_fact_bool(c->facts, "pam.sshd.mfa", true, "/etc/pam.d/sshd", 3);
+		ks_arena_fail_after(c->arena, k);
+		int rc = ks_collect_mfa(c);
+		ks_arena_fail_after(c->arena, 0);
+		if (rc == KS_ENOMEM) {
+			failed++;
+		} else {
+			assert_int_equal(rc, 0);
+			const ks_fact *f = ks_fact_get(c->facts, "auth.two_factor_remote");
+			assert_non_null(f);
+			assert_int_equal(f->value.type, KS_VAL_BOOL);
+			assert_false(f->value.u.b);
+			const ks_fact *p = ks_fact_get(c->facts, "auth.remote_paths");
+			assert_int_equal(p->value.type, KS_VAL_LIST);
+			assert_int_equal(p->value.u.list.n, 4);
+		}
+		ks_test_ctx_free(c);
+	}
+	assert_true(failed > 20);
 }
 
 int main(void)
@@ -438,6 +608,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match_block_enables_method, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_block_strengthens_only_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_all_overrides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_combination_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_combination_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_combination_reading_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match_too_many_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sshd_absent_console_decides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_missing_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixtures, setup, teardown),

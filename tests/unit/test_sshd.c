@@ -594,6 +594,17 @@ static void test_include_inside_match(void **state)
 	assert_string_equal(rec_str(&mb->u.list.items[1], "criteria"),
 	                    "User bob Address 192.0.2.0/24");
 	assert_string_equal(rec_str(&mb->u.list.items[1], "source"), "/etc/ssh/bob.conf:2");
+	/* "order": the reading order of each setting; the enclosing block's lines surround the
+	 * nested block's. */
+	const ks_value *o0 = ks_record_get(&mb->u.list.items[0], "order");
+	const ks_value *o1 = ks_record_get(&mb->u.list.items[1], "order");
+	assert_non_null(o0);
+	assert_non_null(o1);
+	assert_int_equal(o0->u.list.n, 2);
+	assert_int_equal(o1->u.list.n, 1);
+	assert_int_equal(o0->u.list.items[0].type, KS_VAL_INT);
+	assert_true(o0->u.list.items[0].u.i < o1->u.list.items[0].u.i);
+	assert_true(o1->u.list.items[0].u.i < o0->u.list.items[1].u.i);
 }
 
 static void test_syntax(void **state)
