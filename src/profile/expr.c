@@ -736,6 +736,63 @@ static ks_value eval(struct ev *ev, const ks_expr *e)
 	return unknown();
 }
 
+/* ---- which facts decided the result ---- */
+struct why {
+	struct ev *ev;   /* scratch evaluator: re-evaluation must not add witnesses or unknowns */
+	ks_eval *out;
+	size_t cap;
+	bool oom;
+};
+
+static void add_decisive(void *ud, const char *name, bool is_param)
+{
+	struct why *w = ud;
+	if (is_param)
+		return;
+	for (size_t i = 0; i < w->out->ndecisive; i++)
+		if (strcmp(w->out->decisive[i], name) == 0)
+			return;
+	if (w->out->ndecisive == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4;
+		const char **n = ks_arena_alloc(w->ev->a, cap * sizeof *n);
+		if (!n) {
+			w->oom = true;
+			return;
+		}
+		if (w->out->ndecisive)
+			memcpy(n, w->out->decisive, w->out->ndecisive * sizeof *n);
+		w->out->decisive = n;
+		w->cap = cap;
+	}
+	w->out->decisive[w->out->ndecisive++] = name;
+}
+
+static void explain(struct why *w, const ks_expr *e, bool result, int depth)
+{
+	if (depth > KS_MAX_EXPR_DEPTH)
+		return;
+	if (e->kind == E_NOT) {
+		explain(w, e->a, !result, depth + 1);
+		return;
+	}
+	if (e->kind == E_AND || e->kind == E_OR) {
+		/* && is decided by a false operand, || by a true one; otherwise both operands count. */
+		bool decider = e->kind == E_OR;
+		if (result == decider) {
+			ks_value l = eval(w->ev, e->a);
+			if (l.type == KS_VAL_BOOL && l.u.b == decider)
+				explain(w, e->a, decider, depth + 1);
+			else
+				explain(w, e->b, decider, depth + 1);
+		} else {
+			explain(w, e->a, result, depth + 1);
+			explain(w, e->b, result, depth + 1);
+		}
+		return;
+	}
+	ks_expr_walk_refs(e, add_decisive, w);
+}
+
 int ks_expr_eval(ks_arena *a, const ks_expr *e, const ks_facts *facts, const ks_value *params,
                  ks_eval *out)
 {
@@ -744,5 +801,14 @@ int ks_expr_eval(ks_arena *a, const ks_expr *e, const ks_facts *facts, const ks_
 	out->result = eval(&ev, e);
 	if (out->error)
 		out->result = unknown(); /* a broken rule never decides anything */
-	return ev.oom ? KS_ENOMEM : KS_OK;
+	bool oom = ev.oom;
+	if (out->result.type == KS_VAL_BOOL) {
+		ks_eval scratch;
+		memset(&scratch, 0, sizeof scratch);
+		struct ev sev = {.a = a, .facts = facts, .params = params, .out = &scratch};
+		struct why w = {.ev = &sev, .out = out};
+		explain(&w, e, out->result.u.b, 0);
+		oom = oom || w.oom || sev.oom;
+	}
+	return oom ? KS_ENOMEM : KS_OK;
 }

@@ -38,6 +38,9 @@ typedef struct ks_eval {
 	size_t nwitnesses;
 	ks_unknown_ref *unknowns;
 	size_t nunknowns;
+	const char **decisive;    /* facts that decided a true/false result: the true branch of an ||,
+	                           * the false operand of an &&, every fact of a comparison */
+	size_t ndecisive;
 	const char *error;        /* a type error in the rule itself (a profile bug), or NULL */
 } ks_eval;
 

@@ -20,11 +20,26 @@ static void put_clean(FILE *out, const char *s)
 	}
 }
 
+/* Long values (a whole account list) are cut at a UTF-8 boundary; JSON keeps them whole. */
+static void put_clipped(FILE *out, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max) {
+		put_clean(out, s);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	for (size_t i = 0; i < max; i++)
+		fputc((unsigned char)s[i] < 0x20 ? '?' : s[i], out);
+	fputs("…", out);
+}
+
 static void evidence_line(FILE *out, const ks_evidence *e)
 {
 	put_clean(out, e->fact);
 	fputs(" = ", out);
-	put_clean(out, e->display ? e->display : "");
+	put_clipped(out, e->display ? e->display : "", 120);
 	if (e->source) {
 		fputs(" (", out);
 		put_clean(out, e->source);

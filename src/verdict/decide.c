@@ -105,6 +105,14 @@ static void add_eval(struct evlist *l, const ks_facts *facts, const ks_eval *ev,
 		e->source = src && src->type == KS_VAL_STR ? src->u.str.s : NULL;
 		e->decisive = 1;
 	}
+	/* Then the facts that decided the expression (the usbguard branch that made 2-9 pass, …). */
+	if (kind != KS_VERDICT_UNKNOWN)
+		for (size_t i = 0; i < ev->ndecisive; i++) {
+			size_t before = l->n;
+			add_fact(l, facts, ev->decisive[i]);
+			if (l->n > before)
+				l->v[l->n - 1].decisive = 1;
+		}
 	if (kind == KS_VERDICT_UNKNOWN)
 		for (size_t i = 0; i < ev->nunknowns; i++) {
 			ks_evidence *e = ev_add(l, ev->unknowns[i].key);

@@ -126,6 +126,25 @@ static void test_lists(void **state)
 	assert_int_equal(run(e, "count(accounts.partial, it.max_days > 60) == 0", &ev), -1);
 }
 
+static void test_decisive(void **state)
+{
+	struct env *e = *state;
+	ks_eval ev;
+	/* || true: only the true branch decides; && false: only the false operand. */
+	assert_int_equal(run(e, "password.min_length > 20 || ssh.installed", &ev), 1);
+	assert_int_equal(ev.ndecisive, 1);
+	assert_string_equal(ev.decisive[0], "ssh.installed");
+	assert_int_equal(run(e, "ssh.installed && password.min_length > 20", &ev), 0);
+	assert_int_equal(ev.ndecisive, 1);
+	assert_string_equal(ev.decisive[0], "password.min_length");
+	/* A false || and a true && are decided by both sides. */
+	assert_int_equal(run(e, "!(password.min_length > 20 || ssh.permit_root_login == \"yes\")", &ev), 1);
+	assert_int_equal(ev.ndecisive, 2);
+	/* Unknown results name no decisive fact (the unknown ones are listed instead). */
+	assert_int_equal(run(e, "shadow.thing == 1 || false", &ev), -1);
+	assert_int_equal(ev.ndecisive, 0);
+}
+
 static void test_parse_errors(void **state)
 {
 	struct env *e = *state;
@@ -172,6 +191,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_comparisons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kleene, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decisive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type_errors_are_unknown, setup, teardown),
 	};
