@@ -895,6 +895,20 @@ out:
 	return rc < 0 ? rc : KS_OK;
 }
 
+/* The parsers report every line they drop (malformed, NUL bytes, too long, over the account
+ * limit) as a warning ending in "skipped" or "ignored"; NIS compat lines are only informational.
+ * Returns the first such line added since MARK, or 0. */
+static int dropped_line(ks_collect_ctx *ctx, size_t mark, const char *path)
+{
+	for (size_t i = mark; i < ks_diags_count(ctx->diags); i++) {
+		const ks_diag *d = ks_diags_at(ctx->diags, i);
+		if (d->severity == KS_DIAG_WARNING && d->path && strcmp(d->path, path) == 0 && d->line > 0 &&
+		    (strstr(d->message, "skipped") || strstr(d->message, "is ignored")))
+			return d->line;
+	}
+	return ks_diags_dropped(ctx->diags) ? -1 : 0;
+}
+
 static int passwd_unknown(ks_collect_ctx *ctx, const char *why)
 {
 	static const char *const keys[] = {
@@ -974,10 +988,29 @@ int ks_collect_accounts(ks_collect_ctx *ctx)
 		TRY(history_open(ctx, &h));
 		goto out;
 	}
+	size_t mark = ks_diags_count(ctx->diags);
 	TRY(ks_accounts_parse_passwd(ctx, PASSWD_PATH, pdata, plen, &pw, &npw));
+	int bad = dropped_line(ctx, mark, PASSWD_PATH);
+	if (bad) {
+		/* A line sshd or login would read differently from us may hide an account: the list is
+		 * incomplete, so nothing built from it can pass. */
+		char why[128];
+		snprintf(why, sizeof why, "/etc/passwd: malformed at line %d", bad);
+		TRY(passwd_unknown(ctx, why));
+		goto out;
+	}
 	struct name_index shix = {0}, pwix = {0};
 	if (shadow_ok) {
+		mark = ks_diags_count(ctx->diags);
 		TRY(ks_accounts_parse_shadow(ctx, SHADOW_PATH, sdata, slen, &sh, &nsh));
+		if ((bad = dropped_line(ctx, mark, SHADOW_PATH)) != 0) {
+			ks_diag_add(ctx->diags, KS_DIAG_WARNING, SHADOW_PATH, bad, 0,
+			            "malformed: password state and age of every account are unknown");
+			shadow_ok = false;
+			src = KS_EPARSE;
+			nsh = 0;
+			TRY(ks_fact_put(ctx->facts, "accounts.shadow_readable", ks_val_bool(false), SHADOW_PATH, bad));
+		}
 		TRY(index_init(ctx->arena, &shix, nsh));
 		for (size_t i = 0; i < nsh; i++) {
 			size_t first = index_put(&shix, sh[i].name, i);

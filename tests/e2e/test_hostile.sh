@@ -34,8 +34,10 @@ t=$(mk fifo);         rm -f "$t/etc/shadow"; mkfifo "$t/etc/shadow" "$t/etc/logi
                       : > "$t/usr/sbin/sshd"; mkfifo "$t/etc/ssh/sshd_config"
                       mkdir -p "$t/var/log"; mkfifo "$t/var/log/lastlog" "$t/var/log/wtmp"
 if [ "$(id -u)" = 0 ]; then
-t=$(mk device);       mknod "$t/etc/login.defs" c 1 3; mknod "$t/etc/passwd" c 1 5; mknod "$t/var/log/lastlog" c 1 5
-                      mknod "$t/etc/ssh/sshd_config" c 5 0; : > "$t/usr/sbin/sshd"
+t=$(mk device);       rm -f "$t/etc/passwd" "$t/etc/shadow"
+                      mknod "$t/etc/login.defs" c 1 3; mknod "$t/etc/passwd" c 1 5; mknod "$t/etc/shadow" c 1 3
+                      mknod "$t/var/log/lastlog" c 1 5; mknod "$t/etc/ssh/sshd_config" c 5 0; : > "$t/usr/sbin/sshd"
+                      mknod "$t/etc/security/pwquality.conf" c 1 5
 fi
 t=$(mk pam-loop);     printf '@include common-a\n' > "$t/etc/pam.d/passwd"; printf '@include common-b\n' > "$t/etc/pam.d/common-a"
                       printf 'password include common-a\npassword substack passwd\n' > "$t/etc/pam.d/common-b"
@@ -67,9 +69,23 @@ for n in $(cd "$work" && ls -d t-* | sed 's/^t-//'); do
 	[ $ms -lt 2000 ] || problem="$problem took ${ms} ms"
 	grep -q "$marker" "$work/out.json" "$work/err" && problem="$problem read outside the root"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="kenshin.scan/1"; assert len(d["results"])>=18' "$work/out.json" 2>/dev/null || problem="$problem invalid JSON"
-	# No rule may pass on facts the hostile part made unreadable.
+	# No rule may pass on facts the hostile part made unreadable: in these trees the files that
+	# decide 2-5, 2-7 and 2-10 are FIFOs, devices, noise, loops or over the size cap.
+	case $n in
+		fifo|device|garbage) guarded="2-5 2-7 2-10" ;;
+		huge) guarded="2-7 2-10" ;;
+		loops|abs-symlink|dotdot) guarded="2-5 2-7" ;;
+		pam-loop|long-lines) guarded="2-7" ;;
+		sshd-loop|dir-escape) guarded="2-10" ;;
+		*) guarded="" ;;
+	esac
+	bad=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); g=sys.argv[2].split()
+print(" ".join(r["item"] for r in d["results"] if r["item"] in g and r["verdict"]=="pass"))' "$work/out.json" "$guarded" 2>/dev/null)
+	[ -z "$bad" ] || problem="$problem passes on unreadable input: $bad"
+	verdicts=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(" ".join(r["item"]+"="+r["verdict"] for r in d["results"] if r["item"] in ("2-5","2-7","2-9","2-10")))' "$work/out.json" 2>/dev/null)
 	if [ -z "$problem" ]; then
-		echo "ok   $n (${ms} ms, exit $rc)"; pass=$((pass+1))
+		echo "ok   $n (${ms} ms, exit $rc) $verdicts"; pass=$((pass+1))
 	else
 		echo "FAIL $n: $problem"; head -5 "$work/err"; fail=$((fail+1))
 	fi
