@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 runs=${1:-21}
 need=()
-for p in lynis time build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev; do
+for p in lynis time build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
