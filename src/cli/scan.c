@@ -309,6 +309,8 @@ static int run_collect(struct opts *o, struct scan *s, bool need_profile)
 			fprintf(stderr, "kenshin: %s\n", err);
 			return -1;
 		}
+		if (ks_profile_set_role(s->ctx.arena, s->profile, ks_target_name(o->role)) < 0)
+			return -1;
 		for (size_t i = 0; i < o->ncfg; i++)
 			if (ks_profile_set_param(s->ctx.arena, s->profile, o->cfg_sets[i][0], o->cfg_sets[i][1], err,
 			                         sizeof err) < 0) {

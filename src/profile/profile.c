@@ -20,9 +20,28 @@ static ks_value scalar_value(ks_arena *a, const char *s)
 	return ks_val_strz(a, s);
 }
 
+static ks_value list_value(ks_arena *a, const char *csv)
+{
+	ks_value l = ks_val_list();
+	const char *s = csv;
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		const char *w = s;
+		ks_trim(&w, &n);
+		if (n && ks_list_push(a, &l, ks_val_str(a, w, n)) < 0)
+			return ks_val_unknown();
+		s += (e ? (size_t)(e - s) + 1 : strlen(s));
+	}
+	return l;
+}
+
 static int load_params(struct ks_loader *l, ks_profile *p, ks_ynode n)
 {
 	p->params = ks_val_record();
+	/* $role is always defined: the scan sets it from --role (server until then). */
+	if (ks_record_set(l->a, &p->params, "role", ks_val_strz(l->a, "server")) < 0)
+		return KS_ENOMEM;
 	if (!n)
 		return 0;
 	if (!ks_yaml_is_map(l->y, n))
@@ -34,16 +53,29 @@ static int load_params(struct ks_loader *l, ks_profile *p, ks_ynode n)
 	for (size_t i = 0; i < len; i++) {
 		const char *name = ks_yaml_str(l->y, ks_yaml_key_at(l->y, n, i));
 		ks_ynode v = ks_yaml_value_at(l->y, n, i);
-		const char *def = ks_yaml_str(l->y, v);
+		ks_ynode defnode = ks_yaml_is_map(l->y, v) ? ks_yaml_get(l->y, v, "default") : v;
 		ks_text help = {0};
-		if (!def && ks_yaml_is_map(l->y, v)) {
-			if (ks_loader_str(l, v, "default", true, &def) < 0 ||
-			    ks_loader_text(l, v, "help", false, &help) < 0)
-				return KS_EPARSE;
+		if (ks_yaml_is_map(l->y, v) && ks_loader_text(l, v, "help", false, &help) < 0)
+			return KS_EPARSE;
+		ks_value value;
+		if (ks_yaml_is_seq(l->y, defnode)) {
+			value = ks_val_list();
+			for (size_t k = 0; k < ks_yaml_len(l->y, defnode); k++) {
+				const char *item = ks_yaml_str(l->y, ks_yaml_at(l->y, defnode, k));
+				if (!item)
+					return ks_loader_fail(l, defnode, "a list parameter holds plain values");
+				if (ks_list_push(l->a, &value, ks_val_strz(l->a, item)) < 0)
+					return KS_ENOMEM;
+			}
+		} else {
+			const char *def = ks_yaml_str(l->y, defnode);
+			if (!def)
+				return ks_loader_fail(l, v, "a parameter needs a name and a default value");
+			value = scalar_value(l->a, def);
 		}
-		if (!name || !def)
-			return ks_loader_fail(l, v, "a parameter needs a name and a default value");
-		if (ks_record_set(l->a, &p->params, name, scalar_value(l->a, def)) < 0)
+		if (!name || strcmp(name, "role") == 0)
+			return ks_loader_fail(l, v, "a parameter needs a name other than the built-in 'role'");
+		if (ks_record_set(l->a, &p->params, name, value) < 0)
 			return KS_ENOMEM;
 		p->param_docs[p->nparam_docs++] = (ks_param_doc){ks_arena_strdup(l->a, name), help};
 	}
@@ -99,8 +131,11 @@ static int load_rule(struct ks_loader *l, ks_profile *p, ks_ynode n, ks_rule *r)
 	    ks_loader_text(l, n, "remediation", false, &r->remediation) < 0 ||
 	    ks_loader_strlist(l, n, "evidence", &r->evidence, &r->nevidence) < 0 ||
 	    load_expr(l, p, n, "pass_if", &r->pass_if_src, &r->pass_if) < 0 ||
-	    load_expr(l, p, n, "fail_if", &r->fail_if_src, &r->fail_if) < 0)
+	    load_expr(l, p, n, "fail_if", &r->fail_if_src, &r->fail_if) < 0 ||
+	    load_expr(l, p, n, "unknown_if", &r->unknown_if_src, &r->unknown_if) < 0)
 		return KS_EPARSE;
+	if (r->unknown_if && !r->fail_if && !r->pass_if)
+		return ks_loader_fail(l, ks_yaml_get(l->y, n, "unknown_if"), "unknown_if needs fail_if or pass_if");
 	r->item = ks_catalog_find(p->catalog, r->item_id);
 	if (!r->item)
 		return ks_loader_fail(l, ks_yaml_get(l->y, n, "item"), "no such item in the catalog");
@@ -204,7 +239,11 @@ int ks_profile_set_param(ks_arena *a, ks_profile *p, const char *name, const cha
 		snprintf(err, errlen, "profile %s has no parameter '%s'", p->name, name);
 		return KS_EUSAGE;
 	}
-	ks_value v = scalar_value(a, value);
+	if (strcmp(name, "role") == 0) {
+		snprintf(err, errlen, "'role' is set with --role, not as a parameter");
+		return KS_EUSAGE;
+	}
+	ks_value v = cur->type == KS_VAL_LIST ? list_value(a, value) : scalar_value(a, value);
 	if (v.type != cur->type) {
 		snprintf(err, errlen, "parameter '%s' expects %s, got '%s'", name,
 		         cur->type == KS_VAL_INT ? "a whole number" : cur->type == KS_VAL_BOOL ? "true or false" : "text",
@@ -216,6 +255,11 @@ int ks_profile_set_param(ks_arena *a, ks_profile *p, const char *name, const cha
 		return KS_EUSAGE;
 	}
 	return ks_record_set(a, &p->params, name, v);
+}
+
+int ks_profile_set_role(ks_arena *a, ks_profile *p, const char *role)
+{
+	return ks_record_set(a, &p->params, "role", ks_val_strz(a, role));
 }
 
 const ks_rule *ks_profile_rule(const ks_profile *p, const char *item_id)

@@ -14,8 +14,9 @@ typedef enum { KS_OTHERWISE_PASS, KS_OTHERWISE_MANUAL } ks_otherwise;
 typedef struct ks_rule {
 	const char *item_id;
 	const ks_item *item;     /* resolved in the profile's catalog */
-	const char *pass_if_src, *fail_if_src;
+	const char *pass_if_src, *fail_if_src, *unknown_if_src;
 	ks_expr *pass_if, *fail_if; /* both NULL: a manual item */
+	ks_expr *unknown_if;        /* after fail_if is false: true means the evidence proves nothing */
 	ks_otherwise otherwise;  /* result when fail_if is false and there is no pass_if */
 	const char **evidence;   /* fact keys shown as evidence */
 	size_t nevidence;
@@ -49,10 +50,14 @@ typedef struct ks_profile {
 int ks_profile_load(ks_arena *a, const char *origin, const char *data, size_t len,
                     const ks_catalog *catalog, ks_profile **out, char *err, size_t errlen);
 
-/* Overrides parameter NAME with VALUE (text, converted to the parameter's type). */
+/* Overrides parameter NAME with VALUE (text, converted to the parameter's type; a list parameter
+ * takes comma-separated values, "" for none). */
 int ks_profile_set_param(ks_arena *a, ks_profile *p, const char *name, const char *value, char *err,
                          size_t errlen);
 
 const ks_rule *ks_profile_rule(const ks_profile *p, const char *item_id);
+
+/* Sets the built-in parameter $role ("server", "terminal" or "network") for the scan. */
+int ks_profile_set_role(ks_arena *a, ks_profile *p, const char *role);
 
 #endif

@@ -77,11 +77,12 @@ static void add_fact(struct evlist *l, const ks_facts *facts, const char *key)
 	}
 }
 
-static void add_eval(struct evlist *l, const ks_facts *facts, const ks_eval *ev, ks_verdict_kind kind)
+static void add_eval(struct evlist *l, const ks_facts *facts, const ks_eval *ev)
 {
+	const bool known = ev->result.type != KS_VAL_UNKNOWN;
 	/* Decisive list elements first: the dormant account, the account sharing a hash, … */
 	size_t shown = 0;
-	for (size_t i = 0; i < ev->nwitnesses && kind != KS_VERDICT_UNKNOWN; i++) {
+	for (size_t i = 0; i < ev->nwitnesses && known; i++) {
 		const ks_witness *w = &ev->witnesses[i];
 		const ks_value *name = ks_record_get(w->element, "name");
 		const char *label = name && name->type == KS_VAL_STR
@@ -106,14 +107,14 @@ static void add_eval(struct evlist *l, const ks_facts *facts, const ks_eval *ev,
 		e->decisive = 1;
 	}
 	/* Then the facts that decided the expression (the usbguard branch that made 2-9 pass, …). */
-	if (kind != KS_VERDICT_UNKNOWN)
+	if (known)
 		for (size_t i = 0; i < ev->ndecisive; i++) {
 			size_t before = l->n;
 			add_fact(l, facts, ev->decisive[i]);
 			if (l->n > before)
 				l->v[l->n - 1].decisive = 1;
 		}
-	if (kind == KS_VERDICT_UNKNOWN)
+	if (!known)
 		for (size_t i = 0; i < ev->nunknowns; i++) {
 			ks_evidence *e = ev_add(l, ev->unknowns[i].key);
 			if (!e)
@@ -145,7 +146,7 @@ static ks_verdict_kind run(ks_arena *a, const ks_expr *e, const ks_facts *facts,
 		if (ev.result.type != KS_VAL_UNKNOWN)
 			*error = "the rule's expression is not true or false";
 	}
-	add_eval(l, facts, &ev, k);
+	add_eval(l, facts, &ev);
 	return k;
 }
 
@@ -168,21 +169,40 @@ int ks_verdict_decide_all(ks_arena *a, const ks_profile *profile, const ks_facts
 			v->kind = KS_VERDICT_NA;
 			continue;
 		}
-		if (!r->fail_if && !r->pass_if) {
-			v->kind = KS_VERDICT_MANUAL;
-		} else if (r->fail_if) {
-			/* fail_if true fails; false falls through to pass_if, or to the rule's `otherwise`. */
-			ks_verdict_kind otherwise = r->otherwise == KS_OTHERWISE_MANUAL ? KS_VERDICT_MANUAL : KS_VERDICT_PASS;
-			v->kind = run(a, r->fail_if, facts, &profile->params, KS_VERDICT_FAIL, otherwise, &l, &v->error, &oom);
-			if (v->kind != KS_VERDICT_FAIL && v->kind != KS_VERDICT_UNKNOWN && r->pass_if)
-				v->kind = run(a, r->pass_if, facts, &profile->params, KS_VERDICT_PASS, KS_VERDICT_FAIL, &l,
-				              &v->error, &oom);
-		} else {
-			v->kind = run(a, r->pass_if, facts, &profile->params, KS_VERDICT_PASS, KS_VERDICT_FAIL, &l,
-			              &v->error, &oom);
+		/* fail_if true fails; unknown_if true means the evidence proves nothing (unknown);
+		 * then pass_if decides, or the rule's `otherwise`. Unknown at any step stops there. */
+		const ks_verdict_kind next = (ks_verdict_kind)-1;
+		ks_verdict_kind k = next;
+		if (!r->fail_if && !r->pass_if)
+			k = KS_VERDICT_MANUAL;
+		size_t from = 0; /* evidence added by the step that decided */
+		if (k == next && r->fail_if) {
+			from = l.n;
+			k = run(a, r->fail_if, facts, &profile->params, KS_VERDICT_FAIL, next, &l, &v->error, &oom);
 		}
-		for (size_t k = 0; k < r->nevidence; k++)
-			add_fact(&l, facts, r->evidence[k]);
+		if (k == next && r->unknown_if) {
+			from = l.n;
+			k = run(a, r->unknown_if, facts, &profile->params, KS_VERDICT_UNKNOWN, next, &l, &v->error, &oom);
+		}
+		if (k == next && r->pass_if) {
+			from = l.n;
+			k = run(a, r->pass_if, facts, &profile->params, KS_VERDICT_PASS, KS_VERDICT_FAIL, &l, &v->error, &oom);
+		}
+		if (k == next)
+			k = r->otherwise == KS_OTHERWISE_MANUAL ? KS_VERDICT_MANUAL : KS_VERDICT_PASS;
+		else /* only the deciding step's facts are decisive; earlier steps stay as context */
+			for (size_t e = 0; e < from; e++)
+				l.v[e].decisive = 0;
+		v->kind = k;
+		for (size_t e = 0; e < r->nevidence; e++)
+			add_fact(&l, facts, r->evidence[e]);
+		/* Decisive evidence first (stable), so every report leads with what decided. */
+		for (size_t m = 1; m < l.n; m++)
+			for (size_t j = m; j > 0 && l.v[j].decisive && !l.v[j - 1].decisive; j--) {
+				ks_evidence t = l.v[j];
+				l.v[j] = l.v[j - 1];
+				l.v[j - 1] = t;
+			}
 		v->evidence = l.v;
 		v->nevidence = l.n;
 	}

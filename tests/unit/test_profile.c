@@ -115,6 +115,52 @@ static void test_decisions(void **state)
 	ks_arena_free(a);
 }
 
+static void test_unknown_if_and_lists(void **state)
+{
+	(void)state;
+	ks_arena *a = ks_arena_new();
+	ks_catalog *c = load_catalog(a);
+	const char *yaml =
+		"profile: p\ncatalog: t\nparams:\n  age: {default: 7}\n  allow: {default: [telnet]}\nrules:\n"
+		"  - {item: \"2-1\", fail_if: \"x.pending > 0\", unknown_if: \"x.age > $age\"}\n"
+		"  - {item: \"2-3\", fail_if: \"any(x.bad, !contains($allow, it) && $role == \\\"server\\\")\"}\n";
+	ks_profile *p;
+	char err[512];
+	if (ks_profile_load(a, "p.yaml", yaml, strlen(yaml), c, &p, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	ks_facts *f = ks_facts_new(a);
+	ks_fact_int(f, "x.pending", 0, "/a", 1);
+	ks_fact_int(f, "x.age", 30, "/b", 2);
+	ks_value bad = ks_val_list();
+	ks_list_push(a, &bad, ks_val_strz(a, "telnet"));
+	ks_list_push(a, &bad, ks_val_strz(a, "vnc"));
+	ks_fact_put(f, "x.bad", bad, "/c", 3);
+	ks_verdicts v;
+	assert_int_equal(ks_verdict_decide_all(a, p, f, KS_TARGET_SERVER, &v), 0);
+	/* Nothing pending but the evidence is too old to prove it: unknown, showing the age. */
+	assert_int_equal(v.items[1].kind, KS_VERDICT_UNKNOWN);
+	assert_string_equal(v.items[1].evidence[0].fact, "x.age");
+	assert_true(v.items[1].evidence[0].decisive);
+	assert_int_equal(v.items[3].kind, KS_VERDICT_FAIL); /* vnc is not allowed */
+	ks_fact_int(f, "x.pending", 2, "/a", 1);
+	assert_int_equal(ks_verdict_decide_all(a, p, f, KS_TARGET_SERVER, &v), 0);
+	assert_int_equal(v.items[1].kind, KS_VERDICT_FAIL);  /* a failure is shown even with old data */
+	ks_fact_int(f, "x.pending", 0, "/a", 1);
+	ks_fact_int(f, "x.age", 1, "/b", 2);
+	assert_int_equal(ks_verdict_decide_all(a, p, f, KS_TARGET_SERVER, &v), 0);
+	assert_int_equal(v.items[1].kind, KS_VERDICT_PASS);
+	/* List parameters take comma-separated values; $role follows the scan. */
+	assert_int_equal(ks_profile_set_param(a, p, "allow", "telnet, vnc", err, sizeof err), 0);
+	assert_int_equal(ks_verdict_decide_all(a, p, f, KS_TARGET_SERVER, &v), 0);
+	assert_int_equal(v.items[3].kind, KS_VERDICT_PASS);
+	assert_int_equal(ks_profile_set_param(a, p, "allow", "", err, sizeof err), 0);
+	assert_int_equal(ks_profile_set_role(a, p, "terminal"), 0);
+	assert_int_equal(ks_verdict_decide_all(a, p, f, KS_TARGET_SERVER, &v), 0);
+	assert_int_equal(v.items[3].kind, KS_VERDICT_PASS);
+	assert_int_not_equal(ks_profile_set_param(a, p, "role", "network", err, sizeof err), 0);
+	ks_arena_free(a);
+}
+
 static void test_builtin_profiles_load(void **state)
 {
 	(void)state;
@@ -145,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_catalog_errors),
 		cmocka_unit_test(test_decisions),
+		cmocka_unit_test(test_unknown_if_and_lists),
 		cmocka_unit_test(test_builtin_profiles_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
