@@ -35,6 +35,14 @@ static void put_clipped(FILE *out, const char *s, size_t max)
 	fputs("…", out);
 }
 
+static int utf8_width(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static void evidence_line(FILE *out, const ks_evidence *e)
 {
 	put_clean(out, e->fact);
@@ -66,10 +74,17 @@ int ks_report_render_text(const ks_report *r, FILE *out)
 	fprintf(out, "  %s: %s  root: ", ja ? "役割" : "role", ks_target_name(r->verdicts->role));
 	put_clean(out, r->root);
 	fprintf(out, "  %s\n\n", when);
+	int lw = 0; /* label column: "2-⑦" or "VB-PASSWORD", counted in characters */
+	for (size_t i = 0; i < r->verdicts->n; i++) {
+		int w = utf8_width(r->verdicts->items[i].item->label);
+		lw = w > lw ? w : lw;
+	}
 	for (size_t i = 0; i < r->verdicts->n; i++) {
 		const ks_verdict *v = &r->verdicts->items[i];
 		const char *label = ks_verdict_label(v->kind, r->lang);
-		fprintf(out, "%-5s ", v->item->label);
+		put_clean(out, v->item->label);
+		for (int w = utf8_width(v->item->label); w <= lw; w++)
+			fputc(' ', out);
 		if (r->color)
 			fputs(color_of(v->kind), out);
 		/* pad by display width: the Japanese labels are two columns per character */
