@@ -16,8 +16,10 @@
 #include "profile/registry.h"
 #include "report/report.h"
 #include "verdict/verdict.h"
+#include "verdict/waiver.h"
 
 #define KS_DEFAULT_CONFIG "/etc/kenshin/kenshin.conf"
+#define KS_DEFAULT_WAIVERS "/etc/kenshin/waivers.yaml"
 
 static const char scan_usage[] =
 	"Usage: kenshin scan [OPTIONS]\n"
@@ -33,6 +35,7 @@ static const char scan_usage[] =
 	"  -l, --lang LANG       ja or en (default from the locale)\n"
 	"  -s, --set NAME=VALUE  override a profile parameter, e.g. --set dormant_days=120 (repeatable)\n"
 	"  -c, --config FILE     settings file (default " KS_DEFAULT_CONFIG ", if present)\n"
+	"  -w, --waivers FILE    accepted exceptions (default " KS_DEFAULT_WAIVERS ", if present)\n"
 	"      --digest-key-file FILE  key for the digests of password hashes (share it across a fleet\n"
 	"                        to compare hosts; default: a random key per scan)\n"
 	"      --now EPOCH       evaluate ages as of this time (reproducible reports and tests)\n"
@@ -43,7 +46,7 @@ static const char scan_usage[] =
 	"Exit status: 0 no item failed, 1 some item failed, 2 usage or runtime error.\n";
 
 struct opts {
-	const char *root, *profile, *format, *output, *config, *digest_key_file, *color;
+	const char *root, *profile, *format, *output, *config, *digest_key_file, *color, *waivers;
 	unsigned role;
 	ks_lang lang;
 	bool lang_set, role_set, verbose;
@@ -109,6 +112,13 @@ static int config_setting(void *ud, const char *key, const char *value, int line
 	if (strcmp(key, "profile") == 0) {
 		if (!o->profile)
 			o->profile = v;
+		else
+			free(v);
+		return 0;
+	}
+	if (strcmp(key, "waivers") == 0) {
+		if (!o->waivers)
+			o->waivers = v;
 		else
 			free(v);
 		return 0;
@@ -196,7 +206,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 		{"set", required_argument, 0, 's'}, {"config", required_argument, 0, 'c'},
 		{"digest-key-file", required_argument, 0, 'K'}, {"now", required_argument, 0, 'N'},
 		{"verbose", no_argument, 0, 'v'}, {"color", required_argument, 0, 'C'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+		{"waivers", required_argument, 0, 'w'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 	};
 	memset(o, 0, sizeof *o);
 	o->root = "/";
@@ -208,7 +218,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "r:p:R:f:o:l:s:c:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:R:f:o:l:s:c:w:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->root = optarg; break;
 		case 'p': o->profile = optarg; break;
@@ -239,6 +249,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 			o->sets[o->nsets++] = optarg;
 			break;
 		case 'c': o->config = optarg; break;
+		case 'w': o->waivers = optarg; break;
 		case 'K': o->digest_key_file = optarg; break;
 		case 'N': {
 			char *end;
@@ -347,6 +358,31 @@ static int run_collect(struct opts *o, struct scan *s, bool need_profile)
 	return 0;
 }
 
+/* Waivers come from --waivers, the config's `waivers`, or KS_DEFAULT_WAIVERS when it exists. A
+ * waiver file that is named but broken stops the scan: silently ignoring it would hide exceptions. */
+static int load_waivers(struct opts *o, struct scan *s, ks_waivers *out)
+{
+	const char *path = o->waivers ? o->waivers : KS_DEFAULT_WAIVERS;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (!o->waivers && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "kenshin: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char *buf = ks_arena_alloc(s->ctx.arena, KS_MAX_CONFIG_BYTES + 1);
+	size_t n = buf ? fread(buf, 1, KS_MAX_CONFIG_BYTES, f) : 0;
+	fclose(f);
+	if (!buf)
+		return -1;
+	char err[1024];
+	if (ks_waivers_load(s->ctx.arena, path, buf, n, s->profile->catalog, out, err, sizeof err) < 0) {
+		fprintf(stderr, "kenshin: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static void free_scan(struct scan *s)
 {
 	sodium_memzero(s->ctx.digest_key, sizeof s->ctx.digest_key);
@@ -404,6 +440,14 @@ int ks_cli_scan(int argc, char **argv)
 		fputs("kenshin: out of memory\n", stderr);
 		goto out;
 	}
+	ks_waivers waivers = {0};
+	if (load_waivers(&o, &s, &waivers) < 0)
+		goto out;
+	ks_waivers_apply(&waivers, ks_fact_get(s.ctx.facts, "host.hostname") &&
+	                               ks_fact_get(s.ctx.facts, "host.hostname")->value.type == KS_VAL_STR
+	                           ? ks_fact_get(s.ctx.facts, "host.hostname")->value.u.str.s
+	                           : "",
+	                 o.now, &verdicts);
 	FILE *out = open_output(o.output);
 	if (!out)
 		goto out;

@@ -19,9 +19,9 @@ const ks_evidence *ks_report_decisive(const ks_verdict *v)
 	return v->nevidence ? &v->evidence[0] : NULL;
 }
 
-void ks_report_counts(const ks_report *r, size_t counts[5])
+void ks_report_counts(const ks_report *r, size_t counts[KS_VERDICT_KINDS])
 {
-	memset(counts, 0, 5 * sizeof counts[0]);
+	memset(counts, 0, KS_VERDICT_KINDS * sizeof counts[0]);
 	for (size_t i = 0; i < r->verdicts->n; i++)
 		counts[r->verdicts->items[i].kind]++;
 }

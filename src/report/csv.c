@@ -2,6 +2,9 @@
 #include "report.h"
 
 #include "core/error.h"
+#include "verdict/waiver.h"
+
+#include <stdio.h>
 
 static void field(FILE *out, const char *s, bool last)
 {
@@ -23,7 +26,8 @@ int ks_report_render_csv(const ks_report *r, FILE *out)
 {
 	const bool ja = r->lang == KS_LANG_JA;
 	const char *head[] = {"host", "item", "label", "verdict", ja ? "判定" : "verdict_label", "title",
-	                      "evidence_fact", "evidence_value", "evidence_source", "references", "remediation"};
+	                      "evidence_fact", "evidence_value", "evidence_source", "references", "remediation",
+	                      "waiver"};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 		field(out, head[i], i + 1 == sizeof head / sizeof head[0]);
 	const char *host = ks_report_host_str(r, "host.hostname");
@@ -45,7 +49,12 @@ int ks_report_render_csv(const ks_report *r, FILE *out)
 		field(out, e ? e->display : "", false);
 		field(out, e && e->source ? e->source : "", false);
 		field(out, refs, false);
-		field(out, ks_text_get(&v->rule->remediation, r->lang), true);
+		field(out, ks_text_get(&v->rule->remediation, r->lang), false);
+		char waiver[1024] = "";
+		if (v->waiver)
+			snprintf(waiver, sizeof waiver, "%s%s (%s, %s)", v->waiver_expired ? "EXPIRED: " : "",
+			         v->waiver->justification, v->waiver->approver, v->waiver->expires);
+		field(out, waiver, true);
 	}
 	return ferror(out) ? KS_EIO : KS_OK;
 }

@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include "core/error.h"
+#include "verdict/waiver.h"
 
 static void esc(FILE *out, const char *s)
 {
@@ -28,7 +29,7 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3pt 4pt;"
 	"vertical-align:top;text-align:left}th{background:#eee}tr{page-break-inside:avoid}"
 	".pass{background:#e3f4e1}.fail{background:#fbe0df;font-weight:bold}.unknown{background:#fff4cf}"
-	".manual{background:#e4f0fb}.na{color:#777}.ev{font-family:monospace;font-size:8.5pt;"
+	".manual{background:#e4f0fb}.waived{background:#f1e6f7}.na{color:#777}.ev{font-family:monospace;font-size:8.5pt;"
 	"word-break:break-all}.meta td{border:none;padding:1pt 6pt 1pt 0}small{color:#555}";
 
 int ks_report_render_html(const ks_report *r, FILE *out)
@@ -58,10 +59,10 @@ int ks_report_render_html(const ks_report *r, FILE *out)
 		esc(out, meta[i].v);
 		fputs("</td></tr>", out);
 	}
-	size_t c[5];
+	size_t c[KS_VERDICT_KINDS];
 	ks_report_counts(r, c);
 	fputs("</table>\n<p>", out);
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < KS_VERDICT_KINDS; k++)
 		fprintf(out, "<span class=\"%s\">&nbsp;%s %zu&nbsp;</span> ", ks_verdict_id((ks_verdict_kind)k),
 		        ks_verdict_label((ks_verdict_kind)k, r->lang), c[k]);
 	if (!r->as_root)
@@ -83,6 +84,18 @@ int ks_report_render_html(const ks_report *r, FILE *out)
 				esc(out, q);
 				fputs("</small>", out);
 			}
+		}
+		if (v->waiver) {
+			fprintf(out, "<br><b>%s</b> ", v->waiver_expired ? (ja ? "例外承認（期限切れ・無効）:" : "Expired waiver (not applied):")
+			                                                 : (ja ? "例外承認:" : "Waiver:"));
+			esc(out, v->waiver->justification);
+			fprintf(out, " <small>(%s ", ja ? "承認" : "approved by");
+			esc(out, v->waiver->approver);
+			fprintf(out, ", %s ", ja ? "期限" : "until");
+			esc(out, v->waiver->expires);
+			if (!v->waiver_expired)
+				fprintf(out, "; %s %s", ja ? "本来の判定" : "verdict without it", ks_verdict_label(v->unwaived, r->lang));
+			fputs(")</small>", out);
 		}
 		if (v->error) {
 			fputs("<br><b>rule error: ", out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "verdict/waiver.h"
 
 /* Host files are not guaranteed UTF-8: invalid bytes become U+FFFD rather than bad JSON. */
 static json_t *safe_string(const char *s, size_t len)
@@ -130,6 +131,17 @@ static json_t *result_json(const ks_verdict *v)
 		json_object_set_new(o, "question", text_json(&v->item->question));
 	if (v->error)
 		json_object_set_new(o, "rule_error", str_or_null(v->error));
+	if (v->waiver) {
+		json_t *w = json_object();
+		json_object_set_new(w, "justification", str_or_null(v->waiver->justification));
+		json_object_set_new(w, "approver", str_or_null(v->waiver->approver));
+		json_object_set_new(w, "expires", str_or_null(v->waiver->expires));
+		json_object_set_new(w, "host", str_or_null(v->waiver->host));
+		json_object_set_new(w, "source", str_or_null(v->waiver->source));
+		json_object_set_new(w, "expired", json_boolean(v->waiver_expired));
+		json_object_set_new(w, "verdict_without_waiver", json_string(ks_verdict_id(v->unwaived)));
+		json_object_set_new(o, "waiver", w);
+	}
 	return o;
 }
 
@@ -150,10 +162,10 @@ int ks_report_render_json(const ks_report *r, FILE *out)
 	json_object_set_new(root, "as_root", json_boolean(r->as_root));
 	json_object_set_new(root, "host", host_json(r));
 	json_object_set_new(root, "params", value_json(&r->profile->params, 0));
-	size_t counts[5];
+	size_t counts[KS_VERDICT_KINDS];
 	ks_report_counts(r, counts);
 	json_t *sum = json_object();
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < KS_VERDICT_KINDS; k++)
 		json_object_set_new(sum, ks_verdict_id((ks_verdict_kind)k), json_integer((json_int_t)counts[k]));
 	json_object_set_new(root, "summary", sum);
 	json_t *results = json_array();

@@ -36,7 +36,7 @@ int ks_report_facts_text(const ks_facts *facts, ks_arena *a, FILE *out);
 /* Shared by the renderers. */
 const char *ks_report_host_str(const ks_report *r, const char *key); /* "" when unknown */
 const ks_evidence *ks_report_decisive(const ks_verdict *v);         /* NULL when none */
-void ks_report_counts(const ks_report *r, size_t counts[5]);
+void ks_report_counts(const ks_report *r, size_t counts[KS_VERDICT_KINDS]);
 /* "2026-11-22T04:50:00Z" into BUF (size >= 21). */
 void ks_report_iso_time(time_t t, char *buf, size_t len);
 

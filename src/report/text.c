@@ -4,10 +4,11 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "verdict/waiver.h"
 
 static const char *color_of(ks_verdict_kind k)
 {
-	static const char *const c[] = {"\033[32m", "\033[1;31m", "\033[33m", "\033[36m", "\033[2m"};
+	static const char *const c[] = {"\033[32m", "\033[1;31m", "\033[33m", "\033[36m", "\033[2m", "\033[35m"};
 	return c[k];
 }
 
@@ -108,6 +109,18 @@ int ks_report_render_text(const ks_report *r, FILE *out)
 			fputs(ja ? " | ルールの誤り: " : " | rule error: ", out);
 			put_clean(out, v->error);
 		}
+		if (v->waiver) {
+			const ks_waiver *w = v->waiver;
+			if (v->waiver_expired)
+				fputs(ja ? " | 例外承認は期限切れ: " : " | waiver expired: ", out);
+			else
+				fprintf(out, " | %s (%s): ", ja ? "例外承認" : "waived",
+				        ks_verdict_label(v->unwaived, r->lang));
+			put_clean(out, w->justification);
+			fprintf(out, " [%s ", ja ? "承認" : "approved by");
+			put_clean(out, w->approver);
+			fprintf(out, ", %s %s]", ja ? "期限" : "until", w->expires);
+		}
 		if (v->kind == KS_VERDICT_FAIL || v->kind == KS_VERDICT_UNKNOWN) {
 			const char *fix = ks_text_get(&v->rule->remediation, r->lang);
 			if (*fix) {
@@ -129,12 +142,13 @@ int ks_report_render_text(const ks_report *r, FILE *out)
 				fputc('\n', out);
 			}
 	}
-	size_t c[5];
+	size_t c[KS_VERDICT_KINDS];
 	ks_report_counts(r, c);
-	fprintf(out, "\n%s: %s %zu, %s %zu, %s %zu, %s %zu, %s %zu  (%.0f ms)\n", ja ? "集計" : "summary",
-	        ks_verdict_label(KS_VERDICT_PASS, r->lang), c[0], ks_verdict_label(KS_VERDICT_FAIL, r->lang), c[1],
-	        ks_verdict_label(KS_VERDICT_UNKNOWN, r->lang), c[2], ks_verdict_label(KS_VERDICT_MANUAL, r->lang),
-	        c[3], ks_verdict_label(KS_VERDICT_NA, r->lang), c[4], r->duration_ms);
+	fprintf(out, "\n%s:", ja ? "集計" : "summary");
+	for (int k = 0; k < KS_VERDICT_KINDS; k++)
+		if (k != KS_VERDICT_WAIVED || c[k])
+			fprintf(out, "%s %s %zu", k ? "," : "", ks_verdict_label((ks_verdict_kind)k, r->lang), c[k]);
+	fprintf(out, "  (%.0f ms)\n", r->duration_ms);
 	if (!r->as_root)
 		fputs(ja ? "注意: root 以外で実行したため、読めないファイルがあります（下記）。判定は「要確認」になります。\n"
 		         : "note: not run as root; files below could not be read and their items are 'unknown'.\n",

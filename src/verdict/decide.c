@@ -9,14 +9,14 @@
 
 const char *ks_verdict_id(ks_verdict_kind k)
 {
-	static const char *const ids[] = {"pass", "fail", "unknown", "manual", "na"};
+	static const char *const ids[] = {"pass", "fail", "unknown", "manual", "na", "waived"};
 	return ids[k];
 }
 
 const char *ks_verdict_label(ks_verdict_kind k, ks_lang lang)
 {
-	static const char *const ja[] = {"はい", "いいえ", "要確認", "手動確認", "対象外"};
-	static const char *const en[] = {"yes", "no", "unknown", "manual", "n/a"};
+	static const char *const ja[] = {"はい", "いいえ", "要確認", "手動確認", "対象外", "例外承認"};
+	static const char *const en[] = {"yes", "no", "unknown", "manual", "n/a", "waived"};
 	return lang == KS_LANG_JA ? ja[k] : en[k];
 }
 
@@ -194,6 +194,7 @@ int ks_verdict_decide_all(ks_arena *a, const ks_profile *profile, const ks_facts
 			for (size_t e = 0; e < from; e++)
 				l.v[e].decisive = 0;
 		v->kind = k;
+		v->unwaived = k;
 		for (size_t e = 0; e < r->nevidence; e++)
 			add_fact(&l, facts, r->evidence[e]);
 		/* Decisive evidence first (stable), so every report leads with what decided. */

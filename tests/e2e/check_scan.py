@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks one `kenshin scan --format json` result against a fixture's `expect` file.
 
-expect lines:  verdict=pass|fail|unknown|manual|na   (required)
+expect lines:  verdict=pass|fail|unknown|manual|na|waived   (required)
+               waiver_expired=1   the result carries an expired waiver
                source=SUBSTRING   an evidence source of the item must contain it (repeatable)
                fact=SUBSTRING     an evidence fact name of the item must contain it (repeatable)
-               role=..., set=NAME=VALUE, item=ID   (read by the shell runner)
+               role=..., set=NAME=VALUE, item=ID, profile=NAME, waivers=FILE   (read by the shell runner)
 """
 import json
 import sys
@@ -30,6 +31,8 @@ def main():
             errors.append(f"verdict {r['verdict']}, expected {value}")
         elif key == "source" and not any(value in (e.get("source") or "") for e in r["evidence"]):
             errors.append(f"no evidence source contains {value!r}")
+        elif key == "waiver_expired" and not (r.get("waiver") or {}).get("expired"):
+            errors.append("expected an expired waiver on the result")
         elif key == "fact" and not any(value in (e.get("fact") or "") for e in r["evidence"]):
             errors.append(f"no evidence fact contains {value!r}")
     if r.get("rule_error"):

@@ -16,6 +16,8 @@ for expect in "$fixtures"/*/*/expect; do
 	item=$(sed -n 's/^item=//p' "$expect"); item=${item:-${name%%/*}}
 	role=$(sed -n 's/^role=//p' "$expect"); role=${role:-server}
 	sets=(); while IFS= read -r s; do sets+=(--set "$s"); done < <(sed -n 's/^set=//p' "$expect")
+	profile=$(sed -n 's/^profile=//p' "$expect"); [ -n "$profile" ] && sets+=(--profile "$profile")
+	waivers=$(sed -n 's/^waivers=//p' "$expect"); [ -n "$waivers" ] && sets+=(--waivers "$case_dir/$waivers")
 	root=$case_dir
 	if [ -x "$case_dir/make.sh" ]; then
 		root=$work/${name//\//_}
@@ -23,7 +25,8 @@ for expect in "$fixtures"/*/*/expect; do
 		(cd "$root" && ./make.sh "$now") || { echo "FAIL $name: make.sh failed"; fail=$((fail+1)); continue; }
 	fi
 	out=$work/out.json
-	"$kenshin" scan --root "$root" --format json --now "$now" --role "$role" "${sets[@]}" \
+	# --config /dev/null: the machine's own /etc/kenshin must not change fixture verdicts
+	"$kenshin" scan --root "$root" --format json --now "$now" --role "$role" --config /dev/null "${sets[@]}" \
 		--output "$out" 2>"$work/err"
 	rc=$?
 	if [ $rc -ge 2 ]; then
