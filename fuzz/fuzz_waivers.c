@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ks_catalog *c;
 	if (cdata && ks_catalog_load(a, "catalog/mhlw-r7.yaml", cdata, clen, &c, err, sizeof err) == 0) {
 		ks_waivers w;
-		ks_waivers_load(a, "waivers.yaml", (const char *)data, size, c, &w, err, sizeof err);
+		const ks_catalog *cats[] = {c};
+		ks_waivers_load(a, "waivers.yaml", (const char *)data, size, cats, 1, &w, err, sizeof err);
 	}
 	ks_arena_free(a);
 	return 0;

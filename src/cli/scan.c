@@ -376,7 +376,14 @@ static int load_waivers(struct opts *o, struct scan *s, ks_waivers *out)
 	if (!buf)
 		return -1;
 	char err[1024];
-	if (ks_waivers_load(s->ctx.arena, path, buf, n, s->profile->catalog, out, err, sizeof err) < 0) {
+	/* One waivers file may serve several profiles: ids are checked against every catalog, plus
+	 * the profile's own (a custom profile's catalog need not be built in). */
+	const ks_catalog **cats;
+	size_t ncats = ks_catalog_builtins(s->ctx.arena, &cats);
+	if (!cats)
+		return -1;
+	cats[ncats] = s->profile->catalog; /* ks_catalog_builtins leaves room for one more */
+	if (ks_waivers_load(s->ctx.arena, path, buf, n, cats, ncats + 1, out, err, sizeof err) < 0) {
 		fprintf(stderr, "kenshin: %s\n", err);
 		return -1;
 	}

@@ -97,3 +97,27 @@ const char *ks_profile_builtin(size_t i)
 	}
 	return NULL;
 }
+
+size_t ks_catalog_builtins(ks_arena *a, const ks_catalog ***out)
+{
+	size_t n = 0;
+	*out = NULL;
+	for (size_t i = 0; ks_data_name(i); i++)
+		n += strncmp(ks_data_name(i), "catalog/", 8) == 0;
+	const ks_catalog **v = ks_arena_alloc(a, (n + 1) * sizeof *v);
+	if (!v)
+		return 0;
+	size_t k = 0;
+	for (size_t i = 0; ks_data_name(i); i++) {
+		const char *name = ks_data_name(i);
+		size_t len;
+		const char *data = ks_data_find(name, &len);
+		ks_catalog *c;
+		char err[256];
+		/* Only catalogs of items (the vendor countermeasure table is a reference list). */
+		if (strncmp(name, "catalog/", 8) == 0 && ks_catalog_load(a, name, data, len, &c, err, sizeof err) == 0)
+			v[k++] = c;
+	}
+	*out = v;
+	return k;
+}

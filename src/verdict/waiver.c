@@ -33,8 +33,9 @@ static int parse_date(const char *s, time_t *out)
 	return 0;
 }
 
-int ks_waivers_load(ks_arena *a, const char *origin, const char *data, size_t len, const ks_catalog *catalog,
-                    ks_waivers *out, char *err, size_t errlen)
+int ks_waivers_load(ks_arena *a, const char *origin, const char *data, size_t len,
+                    const ks_catalog *const *catalogs, size_t ncatalogs, ks_waivers *out, char *err,
+                    size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	struct ks_loader l = {.a = a, .err = err, .errlen = errlen};
@@ -91,8 +92,11 @@ int ks_waivers_load(ks_arena *a, const char *origin, const char *data, size_t le
 			ks_loader_fail(&l, ks_yaml_get(l.y, w, "expires"), "expected a date YYYY-MM-DD");
 			goto out;
 		}
-		if (catalog && !ks_catalog_find(catalog, x->item)) {
-			ks_loader_fail(&l, ks_yaml_get(l.y, w, "item"), "no such item in the profile's catalog");
+		size_t c = 0;
+		while (c < ncatalogs && !ks_catalog_find(catalogs[c], x->item))
+			c++;
+		if (c == ncatalogs) {
+			ks_loader_fail(&l, ks_yaml_get(l.y, w, "item"), "no such item or control in any catalog");
 			goto out;
 		}
 		x->source = ks_arena_printf(a, "%s:%d", origin, ks_yaml_line(l.y, w));

@@ -24,10 +24,11 @@ typedef struct ks_waivers {
 	size_t n;
 } ks_waivers;
 
-/* Loads ORIGIN's YAML text. Items must exist in CATALOG (ids of other catalogs are allowed when
- * CATALOG is NULL). Errors: "origin:line:col: message". */
-int ks_waivers_load(ks_arena *a, const char *origin, const char *data, size_t len, const ks_catalog *catalog,
-                    ks_waivers *out, char *err, size_t errlen);
+/* Loads ORIGIN's YAML text. Each item must exist in one of the NCATALOGS CATALOGS (one file may
+ * hold waivers for several profiles). Errors: "origin:line:col: message". */
+int ks_waivers_load(ks_arena *a, const char *origin, const char *data, size_t len,
+                    const ks_catalog *const *catalogs, size_t ncatalogs, ks_waivers *out, char *err,
+                    size_t errlen);
 
 /* Applies the waivers matching HOST to fail and unknown verdicts: valid ones make the verdict
  * KS_VERDICT_WAIVED; expired ones are attached (waiver_expired) and change nothing. */
