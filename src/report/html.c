@@ -28,6 +28,8 @@ static const char css[] =
 	"font-size:10pt;color:#111;max-width:190mm;margin:auto}h1{font-size:15pt;margin:0 0 4pt}"
 	"table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3pt 4pt;"
 	"vertical-align:top;text-align:left}th{background:#eee}tr{page-break-inside:avoid}"
+	"td:nth-child(1),td:nth-child(2),th:nth-child(1),th:nth-child(2){white-space:nowrap}"
+	"td:nth-child(4){width:30%}"
 	".pass{background:#e3f4e1}.fail{background:#fbe0df;font-weight:bold}.unknown{background:#fff4cf}"
 	".manual{background:#e4f0fb}.waived{background:#f1e6f7}.na{color:#777}.ev{font-family:monospace;font-size:8.5pt;"
 	"word-break:break-all}.meta td{border:none;padding:1pt 6pt 1pt 0}small{color:#555}";
@@ -63,7 +65,8 @@ int ks_report_render_html(const ks_report *r, FILE *out)
 	ks_report_counts(r, c);
 	fputs("</table>\n<p>", out);
 	for (int k = 0; k < KS_VERDICT_KINDS; k++)
-		fprintf(out, "<span class=\"%s\">&nbsp;%s %zu&nbsp;</span> ", ks_verdict_id((ks_verdict_kind)k),
+		if (k != KS_VERDICT_WAIVED || c[k])
+			fprintf(out, "<span class=\"%s\">&nbsp;%s %zu&nbsp;</span> ", ks_verdict_id((ks_verdict_kind)k),
 		        ks_verdict_label((ks_verdict_kind)k, r->lang), c[k]);
 	if (!r->as_root)
 		fputs(ja ? "<br><b>root 以外で実行: 読めないファイルがあります。</b>"
