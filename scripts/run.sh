@@ -9,7 +9,7 @@ job=${1:-}
 [ $# -gt 0 ] && shift
 
 need_build="build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev"
-need_test="$need_build libcmocka-dev python3 debootstrap"
+need_test="$need_build libcmocka-dev python3 debootstrap gzip xz-utils lz4 zstd"
 
 install_missing() {
 	local missing=()

@@ -4,6 +4,8 @@
 #define KS_LIMITS_H
 
 #define KS_MAX_CONFIG_BYTES   (16u * 1024u * 1024u) /* one configuration file */
+/* one decompressed apt list: Debian main amd64 is ~50 MB, Ubuntu universe ~70 MB; 4x is not a bomb */
+#define KS_MAX_INDEX_BYTES    (256u * 1024u * 1024u)
 #define KS_MAX_BINLOG_BYTES   (64u * 1024u * 1024u) /* lastlog / wtmp: sparse or large, read capped */
 #define KS_MAX_LINE           8192u   /* longer lines are reported and skipped */
 #define KS_MAX_TOKENS         256u    /* tokens kept per line (PAM args, sshd values) */
