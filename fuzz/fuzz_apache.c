@@ -1,0 +1,47 @@
+/* Fuzzes the Apache httpd configuration parser (sections, Include, SSLEngine/SSLProtocol). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/webtls.h"
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/rootfs.h"
+#include "fact/fact.h"
+
+/* One empty root for the whole run: includes find nothing in it. */
+static const char *empty_root(void)
+{
+	static char dir[] = "/tmp/kenshin-fuzz-apache-XXXXXX";
+	static int made;
+	if (!made) {
+		if (!mkdtemp(dir))
+			abort();
+		made = 1;
+	}
+	return dir;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	ks_collect_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.arena = ks_arena_new();
+	if (!ctx.arena || ks_rootfs_open(&ctx.root, empty_root()) != 0)
+		abort();
+	ctx.facts = ks_facts_new(ctx.arena);
+	ctx.diags = ks_diags_new(ctx.arena);
+	if (!ctx.facts || !ctx.diags)
+		abort();
+	ks_webtls out;
+	ks_webtls_init(&out);
+	if (ks_webtls_apache_parse_buffer(&ctx, "/etc/apache2/apache2.conf", (const char *)data, size, &out) != 0)
+		abort();
+	if (out.servers.type != KS_VAL_LIST || out.servers.u.list.n != out.ntls || out.nbad > out.ntls)
+		abort();
+	ks_rootfs_close(ctx.root);
+	ks_arena_free(ctx.arena);
+	return 0;
+}
