@@ -817,7 +817,7 @@ static void compare(const struct aval *a, const char *op, const struct aval *b, 
 	bool neg = !strcmp(op, "!=") || !strcmp(op, "<>");
 	for (int f = 0; f < NFAC; f++)
 		for (int p = 0; p < NSEV; p++) {
-			const char *x, *y;
+			const char *x = NULL, *y = NULL; /* set by concrete() when it returns > 0 */
 			char bx[16], by[16];
 			int ka = concrete(a, f, p, &x, bx, sizeof bx);
 			unsigned char r;
