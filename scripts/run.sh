@@ -54,6 +54,9 @@ test)
 			rm -rf "$tree.tmp"
 		fi
 	fi
+	# The optimised build the scan job uses must compile too (-O2 finds warnings -O0 does not).
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DKENSHIN_TESTS=OFF > /dev/null
+	cmake --build build -j "$jobs" > /dev/null
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKENSHIN_SANITIZE=ON > /dev/null
 	cmake --build build-asan -j "$jobs"
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
