@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/stateset.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "pam.h"
@@ -162,61 +163,6 @@ typedef struct wstate {
 	uint8_t spare[2];      /* no implicit padding: states are hashed and compared as bytes */
 } wstate;
 
-/* States already explored (open addressing over the state bytes): paths that meet again are
- * walked once, so the walk is bounded by the number of distinct states, not of paths. */
-typedef struct wset {
-	wstate *slot;
-	unsigned char *used;
-	size_t cap, n;
-} wset;
-
-static uint64_t whash(const wstate *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < sizeof *s; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
-
-/* 1 if added, 0 if seen, KS_ENOMEM. */
-static int wset_add(wset *w, const wstate *s)
-{
-	if ((w->n + 1) * 2 > w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		wstate *ns = calloc(cap, sizeof *ns);
-		unsigned char *nu = calloc(cap, 1);
-		if (!ns || !nu) {
-			free(ns);
-			free(nu);
-			return KS_ENOMEM;
-		}
-		for (size_t i = 0; i < w->cap; i++) {
-			if (!w->used[i])
-				continue;
-			size_t j = (size_t)whash(&w->slot[i]) & (cap - 1);
-			while (nu[j])
-				j = (j + 1) & (cap - 1);
-			ns[j] = w->slot[i];
-			nu[j] = 1;
-		}
-		free(w->slot);
-		free(w->used);
-		w->slot = ns;
-		w->used = nu;
-		w->cap = cap;
-	}
-	size_t j = (size_t)whash(s) & (w->cap - 1);
-	while (w->used[j]) {
-		if (memcmp(&w->slot[j], s, sizeof *s) == 0)
-			return 0;
-		j = (j + 1) & (w->cap - 1);
-	}
-	w->slot[j] = *s;
-	w->used[j] = 1;
-	w->n++;
-	return 1;
-}
 
 typedef struct walk_out {
 	bool unrecorded; /* a failed attempt ends without authfail */
@@ -257,7 +203,7 @@ static int walk(const ks_pam_chain *c, walk_out *out)
 			return KS_OK;
 		}
 	size_t cap = 64, top = 0, steps = 0;
-	wset seen = {0};
+	ks_stateset seen = KS_STATESET_INIT(sizeof(wstate)); /* paths that meet again are walked once */
 	wstate *st = malloc(cap * sizeof *st);
 	if (!st)
 		return KS_ENOMEM;
@@ -374,7 +320,7 @@ static int walk(const ks_pam_chain *c, walk_out *out)
 					j++;
 			t.idx = (uint32_t)(j + 1);
 			t.prev_level = (uint8_t)L;
-			int added = wset_add(&seen, &t);
+			int added = ks_stateset_add(&seen, &t);
 			if (added < 0)
 				goto nomem;
 			if (!added)
@@ -390,13 +336,11 @@ static int walk(const ks_pam_chain *c, walk_out *out)
 		}
 	}
 	free(st);
-	free(seen.slot);
-	free(seen.used);
+	ks_stateset_free(&seen);
 	return KS_OK;
 nomem:
 	free(st);
-	free(seen.slot);
-	free(seen.used);
+	ks_stateset_free(&seen);
 	return KS_ENOMEM;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/stateset.h"
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -845,59 +846,6 @@ typedef struct fstate {
 	uint8_t sub[FLOW_LEVELS]; /* substates saved on entering a level: 1 + imp * 2 + ok */
 } fstate;
 
-typedef struct fset {
-	fstate *slot;
-	unsigned char *used;
-	size_t cap, n;
-} fset;
-
-static uint64_t fhash(const fstate *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < sizeof *s; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
-
-/* Adds S; returns 1 if new, 0 if seen, KS_ENOMEM. */
-static int fset_add(fset *f, const fstate *s)
-{
-	if ((f->n + 1) * 2 > f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 256;
-		fstate *ns = calloc(cap, sizeof *ns);
-		unsigned char *nu = calloc(cap, 1);
-		if (!ns || !nu) {
-			free(ns);
-			free(nu);
-			return KS_ENOMEM;
-		}
-		for (size_t i = 0; i < f->cap; i++) {
-			if (!f->used[i])
-				continue;
-			size_t j = (size_t)fhash(&f->slot[i]) & (cap - 1);
-			while (nu[j])
-				j = (j + 1) & (cap - 1);
-			ns[j] = f->slot[i];
-			nu[j] = 1;
-		}
-		free(f->slot);
-		free(f->used);
-		f->slot = ns;
-		f->used = nu;
-		f->cap = cap;
-	}
-	size_t j = (size_t)fhash(s) & (f->cap - 1);
-	while (f->used[j]) {
-		if (memcmp(&f->slot[j], s, sizeof *s) == 0)
-			return 0;
-		j = (j + 1) & (f->cap - 1);
-	}
-	f->slot[j] = *s;
-	f->used[j] = 1;
-	f->n++;
-	return 1;
-}
 
 static uint32_t returns_of(const ks_pam_entry *e, ks_pam_target tg)
 {
@@ -922,9 +870,9 @@ typedef struct fstack {
 	size_t n, cap;
 } fstack;
 
-static int fpush(fstack *st, fset *seen, const fstate *s)
+static int fpush(fstack *st, ks_stateset *seen, const fstate *s)
 {
-	int added = fset_add(seen, s);
+	int added = ks_stateset_add(seen, s);
 	if (added <= 0)
 		return added;
 	if (st->n == st->cap) {
@@ -945,7 +893,7 @@ static int flow_run(const ks_pam_chain *c, const ks_pam_target *tg, const bool *
                     bool *without)
 {
 	size_t n = c->n;
-	fset seen = {0};
+	ks_stateset seen = KS_STATESET_INIT(sizeof(fstate));
 	fstack st = {0};
 	int rc;
 	*can = *without = false;
@@ -1055,8 +1003,7 @@ static int flow_run(const ks_pam_chain *c, const ks_pam_target *tg, const bool *
 		rc = KS_OK;
 	}
 done:
-	free(seen.slot);
-	free(seen.used);
+	ks_stateset_free(&seen);
 	free(st.v);
 	return rc < 0 ? rc : KS_OK;
 }
