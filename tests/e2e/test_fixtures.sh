@@ -22,7 +22,7 @@ for expect in "$fixtures"/*/*/expect; do
 	if [ -x "$case_dir/make.sh" ]; then
 		root=$work/${name//\//_}
 		cp -a "$case_dir" "$root"
-		(cd "$root" && ./make.sh "$now") || { echo "FAIL $name: make.sh failed"; fail=$((fail+1)); continue; }
+		(cd "$root" && KENSHIN_FIXTURES="$fixtures" ./make.sh "$now") || { echo "FAIL $name: make.sh failed"; fail=$((fail+1)); continue; }
 	fi
 	out=$work/out.json
 	# --config /dev/null: the machine's own /etc/kenshin must not change fixture verdicts
