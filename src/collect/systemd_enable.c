@@ -81,16 +81,19 @@ int ks_systemd_enable_query(ks_collect_ctx *ctx, const char *const *units, const
                             ks_unit_enablement *out)
 {
 	memset(out, 0, sizeof *out);
-	for (size_t u = 0; units[u]; u++) {
-		char *p = ks_arena_printf(ctx->arena, "/etc/systemd/system/%s", units[u]);
-		if (!p)
-			return KS_ENOMEM;
-		if (masked(ctx, p)) {
-			out->state = KS_UNIT_MASKED;
-			out->path = p;
-			return KS_OK;
+	/* systemctl mask writes /etc; `mask --runtime` writes /run, which also wins over links. */
+	static const char *const mask_dirs[] = {"/etc/systemd/system", "/run/systemd/system"};
+	for (size_t u = 0; units[u]; u++)
+		for (size_t d = 0; d < 2; d++) {
+			char *p = ks_arena_printf(ctx->arena, "%s/%s", mask_dirs[d], units[u]);
+			if (!p)
+				return KS_ENOMEM;
+			if (masked(ctx, p)) {
+				out->state = KS_UNIT_MASKED;
+				out->path = p;
+				return KS_OK;
+			}
 		}
-	}
 	/* systemctl enable links the unit into the .wants/ or .requires/ directory of each target
 	 * named by its WantedBy=/RequiredBy= (systemd.unit(5) [Install]). */
 	const char *base = "/etc/systemd/system";

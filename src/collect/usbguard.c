@@ -1,6 +1,7 @@
 /* usbguard collector: usbguard.installed, usbguard.enabled, usbguard.implicit_policy_target,
  * usbguard.rule_file, usbguard.rules, usbguard.allows_all. */
 #include "usbguard.h"
+#include "systemd_enable.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,44 +542,12 @@ static int collect_installed(ks_collect_ctx *ctx, bool *installed)
 	                             : "no /usr/sbin/usbguard-daemon (no package database)");
 }
 
-/* systemd.unit(5): a unit file that is empty or links to /dev/null is masked; a dangling link
- * cannot be loaded either. */
-static bool masked(ks_collect_ctx *ctx, const char *path)
-{
-	struct stat lst, st;
-	if (ks_rootfs_lstat(ctx->root, path, &lst) < 0)
-		return false;
-	int rc = ks_rootfs_stat(ctx->root, path, &st);
-	if (rc < 0)
-		return S_ISLNK(lst.st_mode);
-	return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
-}
-
 static int collect_enabled(ks_collect_ctx *ctx)
 {
-	const char *key = "usbguard.enabled";
-	static const char *const units[] = {"/etc/systemd/system/usbguard.service",
-	                                    "/run/systemd/system/usbguard.service"};
-	for (size_t i = 0; i < 2; i++)
-		if (masked(ctx, units[i]))
-			return ks_fact_bool(ctx->facts, key, false, units[i], 0);
-	/* systemctl enable links the unit into the .wants/ directory of its WantedBy= target
-	 * (basic.target for usbguard.service); the glob only returns links that resolve. */
-	const char **paths;
-	size_t n;
-	int rc = ks_rootfs_glob(ctx->root, ctx->arena, "/etc/systemd/system/*.wants/usbguard.service", &paths, &n);
-	if (rc == KS_ENOMEM)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		if (ks_rootfs_stat(ctx->root, paths[i], &st) == KS_OK && S_ISREG(st.st_mode) && st.st_size > 0)
-			return ks_fact_bool(ctx->facts, key, true, paths[i], 0);
-	}
-	if (rc < 0)
-		return ks_fact_unknown(ctx->facts, key, "/etc/systemd/system",
-		                       "cannot list the systemd unit links: %s", ks_strerror(rc));
-	return ks_fact_put_probe(ctx->facts, key, ks_val_bool(false),
-	                         "no /etc/systemd/system/*.wants/usbguard.service link");
+	/* Enabled = linked into a target's .wants/ and not masked: the shared query in systemd_enable.c. */
+	static const char *const units[] = {"usbguard.service", NULL};
+	bool enabled;
+	return ks_systemd_enable_fact(ctx, "usbguard.enabled", units, NULL, &enabled);
 }
 
 static int read_rules_file(ks_collect_ctx *ctx, ks_usbguard_rules *r, const char *path, bool required)
