@@ -30,7 +30,7 @@
 #define SEV_INFO 6
 #define MAX_RULESETS 256
 #define MAX_STATEMENTS 100000u  /* statements kept per configuration tree */
-#define MAX_WALK_STEPS 2000000u /* statements visited while following calls */
+#define MAX_WALK_STEPS 100000u /* statements visited while following calls: real configs need a few hundred; self-calling rulesets would otherwise grow exponentially */
 #define MAX_PARAMS KS_MAX_TOKENS
 #define MAX_RECORDS 1024u       /* auth destinations kept per list */
 
