@@ -269,55 +269,7 @@ static int walk(const ks_pam_chain *c, walk_out *out)
 				if (role == R_OTHER && succ)
 					t.other_ok = 1;
 			}
-			bool decided = false;
-			size_t j = s.idx;
-			switch (act) {
-			case KS_PAM_ACT_RESET: {
-				int sv = t.sub[L] ? t.sub[L] - 1 : 0;
-				t.imp = (uint8_t)(sv / 2);
-				t.ok = (uint8_t)(sv % 2);
-				break;
-			}
-			case KS_PAM_ACT_OK:
-			case KS_PAM_ACT_DONE:
-				if (t.imp == 0 || (t.imp == 1 && t.ok)) {
-					t.imp = 1;
-					t.ok = succ;
-				}
-				decided = t.imp == 1 && act == KS_PAM_ACT_DONE;
-				break;
-			case KS_PAM_ACT_BAD:
-			case KS_PAM_ACT_DIE:
-				if (t.imp != 2) {
-					t.imp = 2;
-					t.ok = succ;
-				}
-				decided = act == KS_PAM_ACT_DIE;
-				break;
-			case KS_PAM_ACT_IGNORE:
-				break;
-			default:
-				if (act > 0) {
-					int left = act;
-					while (j + 1 < n && c->e[j + 1]->level >= L && left > 0) {
-						do
-							j++;
-						while (j + 1 < n && c->e[j + 1]->level > L);
-						left--;
-					}
-					if (left) { /* "bad jump in stack" */
-						t.imp = 2;
-						t.ok = 0;
-					}
-				} else {
-					t.imp = 2;
-					t.ok = 0;
-				}
-				break;
-			}
-			if (decided)
-				while (j + 1 < n && c->e[j + 1]->level >= L)
-					j++;
+			size_t j = ks_pam_dispatch_step(c, s.idx, act, succ, t.sub[L], &t.imp, &t.ok);
 			t.idx = (uint32_t)(j + 1);
 			t.prev_level = (uint8_t)L;
 			int added = ks_stateset_add(&seen, &t);

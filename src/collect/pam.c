@@ -870,6 +870,68 @@ typedef struct fstack {
 	size_t n, cap;
 } fstack;
 
+/* One module result in libpam's dispatch loop (_pam_dispatch_aux): folds the control's action
+ * for result SUCC into the stack's impression IMP (0 none, 1 success-so-far, 2 failure) and status
+ * OK, and returns the index of the last entry consumed (a jump skips whole nested substacks; done
+ * and die end the current level). SUB is the substate saved on entering this level (1+imp*2+ok). */
+size_t ks_pam_dispatch_step(const ks_pam_chain *c, size_t idx, int act, int succ, uint8_t sub, uint8_t *imp,
+                            uint8_t *ok)
+{
+	const size_t n = c->n;
+	const int L = c->e[idx]->level;
+	bool decided = false;
+	size_t j = idx;
+	switch (act) {
+	case KS_PAM_ACT_RESET: {
+		int sv = sub ? sub - 1 : 0;
+		*imp = (uint8_t)(sv / 2);
+		*ok = (uint8_t)(sv % 2);
+		break;
+	}
+	case KS_PAM_ACT_OK:
+	case KS_PAM_ACT_DONE:
+		if (*imp == 0 || (*imp == 1 && *ok)) {
+			*imp = 1;
+			*ok = (uint8_t)succ;
+		}
+		decided = *imp == 1 && act == KS_PAM_ACT_DONE;
+		break;
+	case KS_PAM_ACT_BAD:
+	case KS_PAM_ACT_DIE:
+		if (*imp != 2) {
+			*imp = 2;
+			*ok = (uint8_t)succ;
+		}
+		decided = act == KS_PAM_ACT_DIE;
+		break;
+	case KS_PAM_ACT_IGNORE:
+		break;
+	default:
+		if (act > 0) {
+			/* Skip ACT modules of this level, each with whatever nests below it. */
+			int left = act;
+			while (j + 1 < n && c->e[j + 1]->level >= L && left > 0) {
+				do
+					j++;
+				while (j + 1 < n && c->e[j + 1]->level > L);
+				left--;
+			}
+			if (left) { /* "bad jump in stack" */
+				*imp = 2;
+				*ok = 0;
+			}
+		} else {
+			*imp = 2;
+			*ok = 0;
+		}
+		break;
+	}
+	if (decided) /* done/die end this (sub)stack */
+		while (j + 1 < n && c->e[j + 1]->level >= L)
+			j++;
+	return j;
+}
+
 static int fpush(fstack *st, ks_stateset *seen, const fstate *s)
 {
 	int added = ks_stateset_add(seen, s);
@@ -945,56 +1007,7 @@ static int flow_run(const ks_pam_chain *c, const ks_pam_target *tg, const bool *
 			fstate t = s;
 			if (succ && counts[s.idx])
 				t.hit = 1;
-			bool decided = false;
-			size_t j = s.idx;
-			switch (act) {
-			case KS_PAM_ACT_RESET: {
-				int sv = t.sub[L] ? t.sub[L] - 1 : 0;
-				t.imp = (uint8_t)(sv / 2);
-				t.ok = (uint8_t)(sv % 2);
-				break;
-			}
-			case KS_PAM_ACT_OK:
-			case KS_PAM_ACT_DONE:
-				if (t.imp == 0 || (t.imp == 1 && t.ok)) {
-					t.imp = 1;
-					t.ok = succ;
-				}
-				decided = t.imp == 1 && act == KS_PAM_ACT_DONE;
-				break;
-			case KS_PAM_ACT_BAD:
-			case KS_PAM_ACT_DIE:
-				if (t.imp != 2) {
-					t.imp = 2;
-					t.ok = succ;
-				}
-				decided = act == KS_PAM_ACT_DIE;
-				break;
-			case KS_PAM_ACT_IGNORE:
-				break;
-			default:
-				if (act > 0) {
-					/* Skip ACT modules of this level, each with whatever nests below it. */
-					int left = act;
-					while (j + 1 < n && c->e[j + 1]->level >= L && left > 0) {
-						do
-							j++;
-						while (j + 1 < n && c->e[j + 1]->level > L);
-						left--;
-					}
-					if (left) { /* "bad jump in stack" */
-						t.imp = 2;
-						t.ok = 0;
-					}
-				} else {
-					t.imp = 2;
-					t.ok = 0;
-				}
-				break;
-			}
-			if (decided) /* done/die end this (sub)stack */
-				while (j + 1 < n && c->e[j + 1]->level >= L)
-					j++;
+			size_t j = ks_pam_dispatch_step(c, s.idx, act, succ, t.sub[L], &t.imp, &t.ok);
 			t.idx = (uint32_t)(j + 1);
 			t.prev_level = (uint8_t)L;
 			if ((rc = fpush(&st, &seen, &t)) < 0)

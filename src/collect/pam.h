@@ -5,6 +5,7 @@
 #define KS_PAM_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "collect.h"
 
@@ -139,6 +140,10 @@ typedef struct ks_pam_flow {
 } ks_pam_flow;
 
 /* Returns 0 or KS_ENOMEM. */
+/* One module result through libpam's dispatch rules (see pam.c); returns the last index consumed. */
+size_t ks_pam_dispatch_step(const ks_pam_chain *c, size_t idx, int act, int succ, uint8_t sub, uint8_t *imp,
+                            uint8_t *ok);
+
 int ks_pam_flow_eval(const ks_pam_chain *c, ks_pam_target_fn fn, void *arg, ks_pam_flow *out);
 
 /* Second-factor modules (pam_google_authenticator, pam_u2f ...): KS_PAM_TARGET, or
