@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 job=${1:-}
 [ $# -gt 0 ] && shift
 
-need_build="build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev"
-need_test="$need_build libcmocka-dev python3 debootstrap gzip xz-utils lz4 zstd"
+need_build="build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libyajl-dev libxlsxwriter-dev"
+need_test="$need_build libcmocka-dev python3 python3-openpyxl chromium fonts-noto-cjk debootstrap gzip xz-utils lz4 zstd"
 
 install_missing() {
 	local missing=()

@@ -24,6 +24,15 @@ int ks_target_parse(const char *s);         /* bit, or -1 */
 
 enum { KS_FORM_FACILITY = 1, KS_FORM_VENDOR = 2 };
 
+/* Cells of the 3x3 view of seed 002: who acts (rows: organisational, system, staff) x what kind of
+ * control (columns: corrective, detective, preventive). Cell = row * 3 + column. */
+enum { KS_CELL_ORG, KS_CELL_SYSTEM, KS_CELL_STAFF };
+enum { KS_CELL_CORRECTIVE, KS_CELL_DETECTIVE, KS_CELL_PREVENTIVE };
+#define KS_CELLS 9
+/* "organisational-corrective", "system-detective", "staff-preventive", ... -> 0..8; -1 if unknown. */
+int ks_cell_parse(const char *s);
+const char *ks_cell_id(int cell);
+
 typedef struct ks_item {
 	const char *id;     /* "2-7" */
 	const char *label;  /* "2-⑦" */
@@ -31,15 +40,23 @@ typedef struct ks_item {
 	ks_text title, question, why;
 	unsigned targets;   /* 0 = organisational item, not tied to a device */
 	unsigned forms;
+	unsigned controls;  /* bit per 3x3 cell (1u << cell) the item contributes to */
 	const char **references;
 	size_t nreferences;
 	int line;           /* where it is defined in the catalog file */
 } ks_item;
 
+typedef struct ks_section {
+	int number;
+	ks_text title;
+} ks_section;
+
 typedef struct ks_catalog {
 	const char *name;
 	const char *edition;
 	ks_text title;
+	ks_section *sections; /* may be empty */
+	size_t nsections;
 	ks_item *items;
 	size_t nitems;
 } ks_catalog;
@@ -48,5 +65,6 @@ typedef struct ks_catalog {
 int ks_catalog_load(ks_arena *a, const char *origin, const char *data, size_t len, ks_catalog **out,
                     char *err, size_t errlen);
 const ks_item *ks_catalog_find(const ks_catalog *c, const char *id);
+const ks_section *ks_catalog_section(const ks_catalog *c, int number); /* NULL if not declared */
 
 #endif

@@ -8,6 +8,7 @@
 enum { KS_EXIT_OK = 0, KS_EXIT_FAIL = 1, KS_EXIT_ERROR = 2 };
 
 int ks_cli_scan(int argc, char **argv);
+int ks_cli_checklist(int argc, char **argv);
 int ks_cli_facts(int argc, char **argv);
 int ks_cli_explain(int argc, char **argv);
 int ks_cli_profiles(int argc, char **argv);

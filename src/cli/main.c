@@ -12,6 +12,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  scan       check this host (or an image with --root) against a profile\n"
+	"  checklist  merge scan results and people's answers into the facility's MHLW checklist\n"
 	"  explain    say why a checklist item matters and how kenshin decides it\n"
 	"  facts      print the facts kenshin collects, with their sources\n"
 	"  profiles   list the built-in profiles\n"
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 		return KS_EXIT_OK;
 	}
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
-		{"scan", ks_cli_scan}, {"explain", ks_cli_explain}, {"facts", ks_cli_facts},
+		{"scan", ks_cli_scan}, {"checklist", ks_cli_checklist}, {"explain", ks_cli_explain}, {"facts", ks_cli_facts},
 		{"profiles", ks_cli_profiles},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

@@ -17,5 +17,9 @@
 #define KS_MAX_EXPR_BYTES     4096    /* one profile expression */
 #define KS_MAX_ACCOUNTS       65536   /* passwd/shadow entries kept */
 #define KS_MAX_DIAGS          1000    /* diagnostics kept per scan; further ones are counted */
+#define KS_MAX_RESULT_BYTES   (64u * 1024u * 1024u) /* one scan result file read by kenshin checklist */
+#define KS_MAX_ANSWERS_BYTES  (1024u * 1024u) /* one checklist answers file (a few KB in practice) */
+#define KS_MAX_ANSWER_TEXT    4096u   /* one text value in an answers file */
+#define KS_MAX_ANSWER_LIST    256u    /* evidence documents of one entry; practices of one file */
 
 #endif

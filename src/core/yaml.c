@@ -37,8 +37,23 @@ int ks_yaml_load(ks_yaml **out, const char *name, const char *data, size_t len, 
 		free(y);
 		return KS_EPARSE;
 	}
+	/* Only one document is read: a second one ("---") would be ignored, so it is an error. */
+	yaml_document_t next;
+	if (!yaml_parser_load(&p, &next)) {
+		snprintf(err, errlen, "%s:%zu:%zu: %s%s%s", y->name, p.problem_mark.line + 1,
+		         p.problem_mark.column + 1, p.problem ? p.problem : "syntax error",
+		         p.context ? " " : "", p.context ? p.context : "");
+		rc = KS_EPARSE;
+	} else {
+		if (yaml_document_get_root_node(&next)) {
+			snprintf(err, errlen, "%s:%zu:%zu: a second YAML document starts here; a file holds one",
+			         y->name, next.start_mark.line + 1, next.start_mark.column + 1);
+			rc = KS_EPARSE;
+		}
+		yaml_document_delete(&next);
+	}
 	yaml_parser_delete(&p);
-	if (!yaml_document_get_root_node(&y->doc)) {
+	if (rc == KS_OK && !yaml_document_get_root_node(&y->doc)) {
 		snprintf(err, errlen, "%s:1:1: the document is empty", y->name);
 		rc = KS_EPARSE;
 	}
@@ -88,6 +103,12 @@ const char *ks_yaml_str(const ks_yaml *y, ks_ynode n)
 {
 	yaml_node_t *x = nd(y, n);
 	return x && x->type == YAML_SCALAR_NODE ? (const char *)x->data.scalar.value : NULL;
+}
+
+size_t ks_yaml_strlen(const ks_yaml *y, ks_ynode n)
+{
+	yaml_node_t *x = nd(y, n);
+	return x && x->type == YAML_SCALAR_NODE ? x->data.scalar.length : 0;
 }
 
 ks_ynode ks_yaml_get(const ks_yaml *y, ks_ynode map, const char *key)

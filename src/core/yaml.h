@@ -19,6 +19,9 @@ bool ks_yaml_is_seq(const ks_yaml *y, ks_ynode n);
 bool ks_yaml_is_scalar(const ks_yaml *y, ks_ynode n);
 /* Scalar text (NUL-terminated) or NULL when N is not a scalar. */
 const char *ks_yaml_str(const ks_yaml *y, ks_ynode n);
+/* Byte length of a scalar's text, which a "\0" escape can make longer than strlen(); 0 for a
+ * node that is not a scalar. */
+size_t ks_yaml_strlen(const ks_yaml *y, ks_ynode n);
 /* Value of KEY in mapping MAP, or 0. */
 ks_ynode ks_yaml_get(const ks_yaml *y, ks_ynode map, const char *key);
 size_t ks_yaml_len(const ks_yaml *y, ks_ynode n); /* items of a sequence, pairs of a mapping */

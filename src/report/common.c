@@ -32,3 +32,19 @@ void ks_report_iso_time(time_t t, char *buf, size_t len)
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void ks_report_csv_field(FILE *out, const char *s, bool last)
+{
+	fputc('"', out);
+	/* Host text starting like a formula would run in a spreadsheet (CSV injection): prefix a quote. */
+	if (s && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
+	          (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'))))
+		fputc('\'', out);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+	fputs(last ? "\r\n" : ",", out);
+}

@@ -6,22 +6,6 @@
 
 #include <stdio.h>
 
-static void field(FILE *out, const char *s, bool last)
-{
-	fputc('"', out);
-	/* Host text starting like a formula would run in a spreadsheet (CSV injection): prefix a quote. */
-	if (s && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
-	          (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'))))
-		fputc('\'', out);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-	fputs(last ? "\r\n" : ",", out);
-}
-
 int ks_report_render_csv(const ks_report *r, FILE *out)
 {
 	const bool ja = r->lang == KS_LANG_JA;
@@ -29,7 +13,7 @@ int ks_report_render_csv(const ks_report *r, FILE *out)
 	                      "evidence_fact", "evidence_value", "evidence_source", "references", "remediation",
 	                      "waiver"};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
-		field(out, head[i], i + 1 == sizeof head / sizeof head[0]);
+		ks_report_csv_field(out, head[i], i + 1 == sizeof head / sizeof head[0]);
 	const char *host = ks_report_host_str(r, "host.hostname");
 	for (size_t i = 0; i < r->verdicts->n; i++) {
 		const ks_verdict *v = &r->verdicts->items[i];
@@ -39,22 +23,22 @@ int ks_report_render_csv(const ks_report *r, FILE *out)
 		for (size_t k = 0; k < v->item->nreferences && used < sizeof refs; k++)
 			used += (size_t)snprintf(refs + used, sizeof refs - used, "%s%s", k ? "; " : "",
 			                         v->item->references[k]);
-		field(out, host, false);
-		field(out, v->item->id, false);
-		field(out, v->item->label, false);
-		field(out, ks_verdict_id(v->kind), false);
-		field(out, ks_verdict_label(v->kind, r->lang), false);
-		field(out, ks_text_get(&v->item->title, r->lang), false);
-		field(out, e ? e->fact : "", false);
-		field(out, e ? e->display : "", false);
-		field(out, e && e->source ? e->source : "", false);
-		field(out, refs, false);
-		field(out, ks_text_get(&v->rule->remediation, r->lang), false);
+		ks_report_csv_field(out, host, false);
+		ks_report_csv_field(out, v->item->id, false);
+		ks_report_csv_field(out, v->item->label, false);
+		ks_report_csv_field(out, ks_verdict_id(v->kind), false);
+		ks_report_csv_field(out, ks_verdict_label(v->kind, r->lang), false);
+		ks_report_csv_field(out, ks_text_get(&v->item->title, r->lang), false);
+		ks_report_csv_field(out, e ? e->fact : "", false);
+		ks_report_csv_field(out, e ? e->display : "", false);
+		ks_report_csv_field(out, e && e->source ? e->source : "", false);
+		ks_report_csv_field(out, refs, false);
+		ks_report_csv_field(out, ks_text_get(&v->rule->remediation, r->lang), false);
 		char waiver[1024] = "";
 		if (v->waiver)
 			snprintf(waiver, sizeof waiver, "%s%s (%s, %s)", v->waiver_expired ? "EXPIRED: " : "",
 			         v->waiver->justification, v->waiver->approver, v->waiver->expires);
-		field(out, waiver, true);
+		ks_report_csv_field(out, waiver, true);
 	}
 	return ferror(out) ? KS_EIO : KS_OK;
 }

@@ -37,6 +37,9 @@ int ks_report_facts_text(const ks_facts *facts, ks_arena *a, FILE *out);
 const char *ks_report_host_str(const ks_report *r, const char *key); /* "" when unknown */
 const ks_evidence *ks_report_decisive(const ks_verdict *v);         /* NULL when none */
 void ks_report_counts(const ks_report *r, size_t counts[KS_VERDICT_KINDS]);
+/* One RFC 4180 field, always quoted, followed by "," or CRLF when LAST. Text that a spreadsheet
+ * would run as a formula is prefixed with a quote (CSV injection). */
+void ks_report_csv_field(FILE *out, const char *s, bool last);
 /* "2026-11-22T04:50:00Z" into BUF (size >= 21). */
 void ks_report_iso_time(time_t t, char *buf, size_t len);
 
