@@ -19,7 +19,7 @@
 #define MAX_DEPTH 64         /* JSON nesting: the format uses 5 levels, evidence values a few more */
 #define HOST_TEXT_MAX 255    /* a DNS name's limit; plenty for os, kernel, machine id, versions */
 #define TEXT_MAX 4096        /* waiver texts and rule errors */
-#define DECISIVE_MAX 16      /* decisive evidence kept per item (one per account can be many) */
+#define DECISIVE_MAX 16      /* decisive evidence kept per item; the rest is counted (nevidence_more) */
 #define ADDRESSES_MAX 256
 #define ELLIPSIS "\xe2\x80\xa6" /* "…", appended to text that was cut */
 
@@ -122,6 +122,7 @@ struct ctx {
 	unsigned char free_slots[NSLOTS], nfree;
 	unsigned char dec[DECISIVE_MAX], first[KS_CL_EVIDENCE_MAX];
 	unsigned ndec, nfirst, cur;
+	size_t ndec_more;  /* decisive entries beyond DECISIVE_MAX */
 
 	/* the first problem found: reported with its byte offset */
 	int rc;
@@ -663,6 +664,7 @@ static void reset_result(struct ctx *c)
 	for (unsigned i = 0; i < NSLOTS; i++)
 		c->free_slots[c->nfree++] = (unsigned char)i;
 	c->ndec = c->nfirst = 0;
+	c->ndec_more = 0;
 }
 
 static int result_value(struct ctx *c, enum vtype t, const char *s, size_t n, int b)
@@ -860,6 +862,8 @@ static void evidence_end(struct ctx *c)
 		if (c->ndec < DECISIVE_MAX) {
 			c->dec[c->ndec++] = (unsigned char)c->cur;
 			keep = true;
+		} else {
+			c->ndec_more++;
 		}
 	} else if (c->ndec == 0 && c->nfirst < KS_CL_EVIDENCE_MAX) {
 		c->first[c->nfirst++] = (unsigned char)c->cur;
@@ -886,6 +890,8 @@ static int result_end(struct ctx *c)
 	r->present = true;
 	r->verdict = c->verdict;
 	r->rule_error = c->rule_error;
+	r->decisive = c->ndec > 0;
+	r->nevidence_more = c->ndec_more;
 	const unsigned char *keep = c->ndec ? c->dec : c->first;
 	size_t nkeep = c->ndec ? c->ndec : c->nfirst;
 	if (nkeep) {

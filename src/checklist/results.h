@@ -37,9 +37,11 @@ typedef struct ks_cl_waiver {
 typedef struct ks_cl_result {
 	bool present;              /* false: the result file has no entry for this item */
 	ks_verdict_kind verdict;
-	ks_cl_evidence *evidence;  /* the decisive evidence; when none is marked decisive, the first
-	                            * KS_CL_EVIDENCE_MAX entries */
+	ks_cl_evidence *evidence;  /* the decisive evidence (at most 16); when none is marked decisive,
+	                            * the first KS_CL_EVIDENCE_MAX entries, as context */
 	size_t nevidence;
+	bool decisive;             /* evidence[] is what decided the verdict */
+	size_t nevidence_more;     /* decisive entries left out beyond the cap (shown as a count) */
 	const ks_cl_waiver *waiver; /* NULL when none */
 	const char *rule_error;    /* NULL unless the scan's rule was broken */
 } ks_cl_result;

@@ -550,6 +550,9 @@ static void evidence_lines(struct w *w, const ks_cl_result *r)
 		}
 		fputs("</div>", out);
 	}
+	if (r->nevidence_more)
+		fprintf(out, w->ja ? "<div class=\"ev\">ほか%zu件（JSON に全件）</div>" : "<div class=\"ev\">%zu more (all in the JSON)</div>",
+		        r->nevidence_more);
 }
 
 static void host_head(struct w *w, const ks_cl_host *h)

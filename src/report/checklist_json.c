@@ -1,6 +1,7 @@
 /* The checklist as JSON (schema kenshin.checklist/1, docs/checklist-json.md). Written with yajl's
  * streaming generator: a fleet's evidence table has hundreds of thousands of rows, and building a
  * document tree first would only cost time and memory. */
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -11,13 +12,29 @@ struct jw {
 	yajl_gen g;
 	FILE *out;
 	bool failed;
+	size_t used;
+	char buf[1 << 16]; /* yajl hands over one token at a time: batch them for stdio */
 };
+
+static void flush(struct jw *w)
+{
+	if (w->used && fwrite(w->buf, 1, w->used, w->out) != w->used)
+		w->failed = true;
+	w->used = 0;
+}
 
 static void print_cb(void *ctx, const char *s, size_t len)
 {
 	struct jw *w = ctx;
-	if (fwrite(s, 1, len, w->out) != len)
-		w->failed = true;
+	if (w->used + len > sizeof w->buf)
+		flush(w);
+	if (len > sizeof w->buf) {
+		if (fwrite(s, 1, len, w->out) != len)
+			w->failed = true;
+		return;
+	}
+	memcpy(w->buf + w->used, s, len);
+	w->used += len;
 }
 
 static void key(struct jw *w, const char *k)
@@ -298,6 +315,8 @@ static void results(struct jw *w, const ks_checklist *cl)
 				yajl_gen_map_close(w->g);
 			}
 			yajl_gen_array_close(w->g);
+			kbool(w, "decisive", r && r->present && r->decisive);
+			kint(w, "evidence_more", r && r->present ? (long long)r->nevidence_more : 0);
 			key(w, "waiver");
 			if (r && r->present && r->waiver) {
 				yajl_gen_map_open(w->g);
@@ -419,30 +438,36 @@ static void diagnostics(struct jw *w, const ks_diags *d)
 
 int ks_cl_write_json(const ks_checklist *cl, FILE *out)
 {
-	struct jw w = {.out = out};
-	w.g = yajl_gen_alloc(NULL);
-	if (!w.g)
+	struct jw *w = calloc(1, sizeof *w);
+	if (!w)
 		return KS_ENOMEM;
-	yajl_gen_config(w.g, yajl_gen_beautify, 1);
-	yajl_gen_config(w.g, yajl_gen_indent_string, "  ");
-	yajl_gen_config(w.g, yajl_gen_validate_utf8, 1);
-	yajl_gen_config(w.g, yajl_gen_print_callback, print_cb, &w);
-	yajl_gen_map_open(w.g);
-	header(&w, cl);
-	key(&w, "items");
-	yajl_gen_array_open(w.g);
+	w->out = out;
+	if (!(w->g = yajl_gen_alloc(NULL))) {
+		free(w);
+		return KS_ENOMEM;
+	}
+	yajl_gen_config(w->g, yajl_gen_beautify, 0);
+	yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
+	yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
+	yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
+	yajl_gen_map_open(w->g);
+	header(w, cl);
+	key(w, "items");
+	yajl_gen_array_open(w->g);
 	for (size_t i = 0; i < cl->nitems; i++)
 		if (cl->items[i].on_form)
-			item(&w, cl, &cl->items[i]);
-	yajl_gen_array_close(w.g);
-	results(&w, cl);
-	assets(&w, cl);
-	waivers(&w, cl);
-	matrix(&w, cl);
-	diagnostics(&w, cl->diags);
-	yajl_gen_map_close(w.g);
-	yajl_gen_free(w.g);
-	if (fputc('\n', out) == EOF)
-		w.failed = true;
-	return w.failed ? KS_EIO : KS_OK;
+			item(w, cl, &cl->items[i]);
+	yajl_gen_array_close(w->g);
+	results(w, cl);
+	assets(w, cl);
+	waivers(w, cl);
+	matrix(w, cl);
+	diagnostics(w, cl->diags);
+	yajl_gen_map_close(w->g);
+	yajl_gen_free(w->g);
+	print_cb(w, "\n", 1);
+	flush(w);
+	int rc = w->failed ? KS_EIO : KS_OK;
+	free(w);
+	return rc;
 }

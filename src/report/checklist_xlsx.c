@@ -20,6 +20,7 @@
 #include "report/checklist.h"
 
 #define CELL_MAX_CHARS 32767 /* Excel's limit on the characters in one cell */
+#define EVIDENCE_LINES 2     /* evidence entries per cell of the evidence sheet; the JSON has all */
 #define NAMES_MAX 20         /* host names listed in one remark line before "ほかN台" */
 #define SERIAL_EPOCH 25569   /* Excel's serial number of 1970-01-01 */
 /* The creation time written into docProps/core.xml when the checklist has no scan: 2000-01-01. */
@@ -644,7 +645,11 @@ static void evidence_text(struct xw *w, const ks_cl_result *r, struct sb *b)
 		sb_add(b, w->ja ? "ルールの誤り: " : "Rule error: ");
 		sb_add(b, r->rule_error);
 	}
-	for (size_t e = 0; e < r->nevidence; e++) {
+	/* What decided the verdict; for a fail or an unknown without decisive entries, the context the
+	 * scan gave. Passing and manual rows without a decision stay short: a fleet has 10^5 rows. */
+	bool show = r->decisive || r->verdict == KS_VERDICT_FAIL || r->verdict == KS_VERDICT_UNKNOWN;
+	size_t shown = show ? (r->nevidence < EVIDENCE_LINES ? r->nevidence : EVIDENCE_LINES) : 0;
+	for (size_t e = 0; e < shown; e++) {
 		const ks_cl_evidence *ev = &r->evidence[e];
 		sb_line(b);
 		sb_add(b, ev->fact);
@@ -655,17 +660,21 @@ static void evidence_text(struct xw *w, const ks_cl_result *r, struct sb *b)
 		if (ev->note && *ev->note)
 			sb_addf(b, " — %s", ev->note);
 	}
+	size_t more = show ? r->nevidence - shown + r->nevidence_more : 0;
+	if (more) {
+		sb_line(b);
+		sb_addf(b, w->ja ? "ほか%zu件（JSON に全件）" : "%zu more (all in the JSON)", more);
+	}
 }
 
 static void evidence_sheet(struct xw *w, lxw_worksheet *ws)
 {
 	const ks_checklist *cl = w->cl;
-	static const double widths[] = {8, 20, 12, 10, 60, 30, 21, 8, 30};
-	static const int formats[] = {F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN_CENTER, F_PLAIN};
-	const char *head_ja[] = {"番号", "ホスト", "区分", "判定", "判定の根拠", "例外承認", "スキャン日時",
-	                         "古い結果", "結果ファイル"};
-	const char *head_en[] = {"No.", "Host", "Category", "Verdict", "Evidence", "Waiver", "Scanned at",
-	                         "Stale", "Result file"};
+	/* Scan time and result file are per host: they are in the asset ledger, not repeated per row. */
+	static const double widths[] = {8, 20, 12, 10, 70, 30, 8};
+	static const int formats[] = {F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN, F_PLAIN_CENTER};
+	const char *head_ja[] = {"番号", "ホスト", "区分", "判定", "判定の根拠", "例外承認", "古い結果"};
+	const char *head_en[] = {"No.", "Host", "Category", "Verdict", "Evidence", "Waiver", "Stale"};
 	const lxw_col_t ncols = sizeof widths / sizeof widths[0];
 	data_sheet_setup(w, ws, ncols, widths, formats, head_ja, head_en);
 
@@ -685,6 +694,11 @@ static void evidence_sheet(struct xw *w, lxw_worksheet *ws)
 				return;
 			}
 			const ks_cl_result *r = i < host->nresults ? &host->results[i] : NULL;
+			/* A host that left the item to people (手動確認) decided nothing: its row would only
+			 * repeat the verdict, and a fleet has tens of thousands of them. The JSON keeps them. */
+			if (r && r->present && r->verdict == KS_VERDICT_MANUAL && !r->decisive && !r->waiver &&
+			    !r->rule_error)
+				continue;
 			put(w, ws, row, 0, it->item->label, NULL);
 			put(w, ws, row, 1, host_name(w, host), NULL);
 			put(w, ws, row, 2, ks_category_label(category_of(host->role), w->lang), NULL);
@@ -693,9 +707,7 @@ static void evidence_sheet(struct xw *w, lxw_worksheet *ws)
 			put(w, ws, row, 4, b->p, NULL);
 			waiver_text(w, r && r->present ? r->waiver : NULL, b);
 			put(w, ws, row, 5, b->p, NULL);
-			put(w, ws, row, 6, host->scanned_at_text, NULL);
-			put(w, ws, row, 7, host->stale ? (w->ja ? "○" : "Yes") : NULL, NULL);
-			put(w, ws, row, 8, host->file, NULL);
+			put(w, ws, row, 6, host->stale ? (w->ja ? "○" : "Yes") : NULL, NULL);
 			row++;
 		}
 	}

@@ -289,15 +289,20 @@ def evidence_text(r, lang):
     if r["verdict"] == "missing":
         return "結果に項目がありません" if lang == "ja" else "The result file has no entry for this item"
     lines = []
+    show = r.get("decisive") or r["verdict"] in ("fail", "unknown")
     if r.get("rule_error"):
         lines.append(("ルールの誤り: " if lang == "ja" else "Rule error: ") + r["rule_error"])
-    for ev in r["evidence"]:
+    shown = r["evidence"][:2] if show else []
+    for ev in shown:
         line = f"{ev.get('fact') or ''} = {ev.get('value') or ''}"
         if ev.get("source"):
             line += f" ({ev['source']})"
         if ev.get("note"):
             line += f" — {ev['note']}"
         lines.append(line)
+    more = (len(r["evidence"]) - len(shown) + r.get("evidence_more", 0)) if show else 0
+    if more:
+        lines.append(f"ほか{more}件（JSON に全件）" if lang == "ja" else f"{more} more (all in the JSON)")
     return "\n".join(lines)
 
 
@@ -308,21 +313,21 @@ def yes_mark(flag, lang):
 def evidence_sheet(doc, lang, labels):
     ja = lang == "ja"
     e = Expect(SHEETS[lang][1], lang)
-    head = (["番号", "ホスト", "区分", "判定", "判定の根拠", "例外承認", "スキャン日時", "古い結果", "結果ファイル"]
-            if ja else ["No.", "Host", "Category", "Verdict", "Evidence", "Waiver", "Scanned at", "Stale",
-                        "Result file"])
+    head = (["番号", "ホスト", "区分", "判定", "判定の根拠", "例外承認", "古い結果"]
+            if ja else ["No.", "Host", "Category", "Verdict", "Evidence", "Waiver", "Stale"])
     for c, v in enumerate(head, 1):
         e.put(1, c, v)
-    for row, r in enumerate(doc["results"], 2):
+    rows = [r for r in doc["results"]
+            if not (r["verdict"] == "manual" and not r.get("decisive") and not r.get("waiver")
+                    and not r.get("rule_error"))]
+    for row, r in enumerate(rows, 2):
         e.put(row, 1, labels[r["item"]])
         e.put(row, 2, host_name(r["host"], lang))
         e.put(row, 3, CATEGORY_LABEL[lang][r["role"]])
         e.put(row, 4, VERDICT_LABEL[lang][r["verdict"]])
         e.put(row, 5, evidence_text(r, lang))
         e.put(row, 6, waiver_text(r.get("waiver"), lang))
-        e.put(row, 7, r.get("scanned_at"))
-        e.put(row, 8, yes_mark(r["stale"], lang))
-        e.put(row, 9, r.get("file"))
+        e.put(row, 7, yes_mark(r["stale"], lang))
     return e
 
 
