@@ -7,15 +7,8 @@ set -eu
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 runs=${2:-5}
-need=()
-for p in jq bc python3 build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev \
-	liblzma-dev liblz4-dev libzstd-dev libyajl-dev libxlsxwriter-dev; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. scripts/deps.sh
+install_missing $need_build jq bc python3
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKENSHIN_TESTS=OFF >/dev/null
 cmake --build build-bench -j "$(nproc)" >/dev/null
 k=./build-bench/kenshin

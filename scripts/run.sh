@@ -8,21 +8,8 @@ cd "$(dirname "$0")/.."
 job=${1:-}
 [ $# -gt 0 ] && shift
 
-need_build="build-essential cmake pkg-config libjansson-dev libyaml-dev libsodium-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libyajl-dev libxlsxwriter-dev"
+. scripts/deps.sh
 need_test="$need_build libcmocka-dev python3 python3-openpyxl chromium fonts-noto-cjk debootstrap gzip xz-utils lz4 zstd"
-
-install_missing() {
-	local missing=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "kenshin: installing Debian packages: ${missing[*]}" >&2
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
 
 jobs=$(nproc 2>/dev/null || echo 2)
 case "$job" in

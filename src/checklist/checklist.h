@@ -121,4 +121,9 @@ int ks_checklist_merge(ks_arena *a, const ks_catalog *catalog, const ks_answers 
                        ks_cl_host *hosts, size_t nhosts, time_t now, ks_checklist *out,
                        ks_diags *diags);
 
+/* The evidence table, in the order every format lists it: each item on the form (catalog order),
+ * then each host (cl->hosts order) of a category the item targets. Start with *ITEM = *HOST = 0
+ * and FIRST true; returns false after the last row. */
+bool ks_checklist_next_row(const ks_checklist *cl, size_t *item, size_t *host, bool *first);
+
 #endif

@@ -402,3 +402,24 @@ int ks_checklist_merge(ks_arena *a, const ks_catalog *catalog, const ks_answers 
 		rc = build_matrix(a, out);
 	return rc;
 }
+
+bool ks_checklist_next_row(const ks_checklist *cl, size_t *item, size_t *host, bool *first)
+{
+	size_t i = *item, h = *host;
+	if (*first)
+		*first = false;
+	else
+		h++;
+	for (; i < cl->nitems; i++, h = 0) {
+		if (!cl->items[i].on_form)
+			continue;
+		for (; h < cl->nhosts; h++)
+			if (cl->items[i].item->targets & cl->hosts[h]->role) {
+				*item = i;
+				*host = h;
+				return true;
+			}
+	}
+	*item = cl->nitems;
+	return false;
+}

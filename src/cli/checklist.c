@@ -102,26 +102,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'o': o->output = optarg; break;
 		case 'l':
-			if (strcmp(optarg, "ja") == 0)
-				o->lang = KS_LANG_JA;
-			else if (strcmp(optarg, "en") == 0)
-				o->lang = KS_LANG_EN;
-			else {
+			if (ks_cli_parse_lang(optarg, &o->lang) < 0) {
 				fprintf(stderr, "kenshin: --lang must be ja or en, got '%s'\n", optarg);
 				return -1;
 			}
 			break;
-		case 'N': {
-			char *end;
-			errno = 0;
-			long long t = strtoll(optarg, &end, 10);
-			if (errno || *end || t < 0) {
-				fprintf(stderr, "kenshin: --now expects seconds since 1970, got '%s'\n", optarg);
+		case 'N':
+			if (ks_cli_parse_now(optarg, &o->now) < 0)
 				return -1;
-			}
-			o->now = (time_t)t;
 			break;
-		}
 		case 'j': {
 			char *end;
 			long j = strtol(optarg, &end, 10);

@@ -3,6 +3,8 @@
 #ifndef KS_CLI_H
 #define KS_CLI_H
 
+#include <time.h>
+
 #include "catalog/catalog.h"
 
 enum { KS_EXIT_OK = 0, KS_EXIT_FAIL = 1, KS_EXIT_ERROR = 2 };
@@ -12,6 +14,10 @@ int ks_cli_checklist(int argc, char **argv);
 int ks_cli_facts(int argc, char **argv);
 int ks_cli_explain(int argc, char **argv);
 int ks_cli_profiles(int argc, char **argv);
+
+/* Option values shared by the commands; parse_now prints its own error. Both return 0 or -1. */
+int ks_cli_parse_lang(const char *s, ks_lang *out); /* "ja" or "en" */
+int ks_cli_parse_now(const char *s, time_t *out);   /* seconds since 1970 */
 
 /* Report language from LC_ALL, LC_MESSAGES or LANG: Japanese when it starts with "ja". */
 ks_lang ks_cli_default_lang(void);

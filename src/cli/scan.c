@@ -70,7 +70,20 @@ ks_lang ks_cli_default_lang(void)
 	return KS_LANG_EN;
 }
 
-static int parse_lang(const char *s, ks_lang *out)
+int ks_cli_parse_now(const char *s, time_t *out)
+{
+	char *end;
+	errno = 0;
+	long long t = strtoll(s, &end, 10);
+	if (errno || end == s || *end || t < 0) {
+		fprintf(stderr, "kenshin: --now expects seconds since 1970, got '%s'\n", s);
+		return -1;
+	}
+	*out = (time_t)t;
+	return 0;
+}
+
+int ks_cli_parse_lang(const char *s, ks_lang *out)
 {
 	if (strcmp(s, "ja") == 0)
 		*out = KS_LANG_JA;
@@ -96,7 +109,7 @@ static int config_setting(void *ud, const char *key, const char *value, int line
 	}
 	if (strcmp(key, "lang") == 0) {
 		ks_lang l;
-		if (parse_lang(value, &l) < 0) {
+		if (ks_cli_parse_lang(value, &l) < 0) {
 			snprintf(err, errlen, "line %d: lang must be ja or en", line);
 			return KS_EUSAGE;
 		}
@@ -235,7 +248,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 		case 'f': o->format = optarg; break;
 		case 'o': o->output = optarg; break;
 		case 'l':
-			if (parse_lang(optarg, &o->lang) < 0) {
+			if (ks_cli_parse_lang(optarg, &o->lang) < 0) {
 				fprintf(stderr, "kenshin: --lang must be ja or en, not '%s'\n", optarg);
 				return -1;
 			}
@@ -251,17 +264,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 		case 'c': o->config = optarg; break;
 		case 'w': o->waivers = optarg; break;
 		case 'K': o->digest_key_file = optarg; break;
-		case 'N': {
-			char *end;
-			errno = 0;
-			long long t = strtoll(optarg, &end, 10);
-			if (errno || *end || t < 0) {
-				fprintf(stderr, "kenshin: --now expects seconds since 1970, got '%s'\n", optarg);
+		case 'N':
+			if (ks_cli_parse_now(optarg, &o->now) < 0)
 				return -1;
-			}
-			o->now = (time_t)t;
 			break;
-		}
 		case 'v': o->verbose = true; break;
 		case 'C':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {

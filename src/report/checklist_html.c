@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "report/checklist.h"
+#include "report/report.h"
 
 /* Failing, unknown and waived hosts listed per item and category before "and N more". */
 #define HOSTS_SHOWN 50
@@ -29,20 +30,7 @@ struct w {
  * double-quoted attributes. Control characters (other than tab and newline) become '?'. */
 static void esc(FILE *out, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', out);
-			else
-				fputc(*s, out);
-		}
-	}
+	ks_report_html_escape(out, s);
 }
 
 static void esc_or(FILE *out, const char *s, const char *fallback)

@@ -290,47 +290,43 @@ static void results(struct jw *w, const ks_checklist *cl)
 {
 	key(w, "results");
 	yajl_gen_array_open(w->g);
-	for (size_t i = 0; i < cl->nitems; i++) {
+	size_t i = 0, h = 0;
+	bool first = true;
+	while (ks_checklist_next_row(cl, &i, &h, &first)) {
 		const ks_cl_item *it = &cl->items[i];
-		if (!it->on_form)
-			continue;
-		for (size_t h = 0; h < cl->nhosts; h++) {
-			const ks_cl_host *host = cl->hosts[h];
-			if (!(it->item->targets & host->role))
-				continue;
-			const ks_cl_result *r = i < host->nresults ? &host->results[i] : NULL;
+		const ks_cl_host *host = cl->hosts[h];
+		const ks_cl_result *r = i < host->nresults ? &host->results[i] : NULL;
+		yajl_gen_map_open(w->g);
+		kstr(w, "item", it->item->id);
+		kstr(w, "host", host->hostname);
+		kstr(w, "role", ks_target_name(host->role));
+		kstr(w, "verdict", ks_cl_result_id(r));
+		key(w, "evidence");
+		yajl_gen_array_open(w->g);
+		for (size_t e = 0; r && r->present && e < r->nevidence; e++) {
 			yajl_gen_map_open(w->g);
-			kstr(w, "item", it->item->id);
-			kstr(w, "host", host->hostname);
-			kstr(w, "role", ks_target_name(host->role));
-			kstr(w, "verdict", ks_cl_result_id(r));
-			key(w, "evidence");
-			yajl_gen_array_open(w->g);
-			for (size_t e = 0; r && r->present && e < r->nevidence; e++) {
-				yajl_gen_map_open(w->g);
-				kstr(w, "fact", r->evidence[e].fact);
-				kstr(w, "value", r->evidence[e].value);
-				kstr(w, "source", r->evidence[e].source);
-				kstr(w, "note", r->evidence[e].note);
-				yajl_gen_map_close(w->g);
-			}
-			yajl_gen_array_close(w->g);
-			kbool(w, "decisive", r && r->present && r->decisive);
-			kint(w, "evidence_more", r && r->present ? (long long)r->nevidence_more : 0);
-			key(w, "waiver");
-			if (r && r->present && r->waiver) {
-				yajl_gen_map_open(w->g);
-				waiver_fields(w, r->waiver);
-				yajl_gen_map_close(w->g);
-			} else {
-				yajl_gen_null(w->g);
-			}
-			kstr(w, "rule_error", r && r->present ? r->rule_error : NULL);
-			kstr(w, "scanned_at", host->scanned_at_text);
-			kbool(w, "stale", host->stale);
-			kstr(w, "file", host->file);
+			kstr(w, "fact", r->evidence[e].fact);
+			kstr(w, "value", r->evidence[e].value);
+			kstr(w, "source", r->evidence[e].source);
+			kstr(w, "note", r->evidence[e].note);
 			yajl_gen_map_close(w->g);
 		}
+		yajl_gen_array_close(w->g);
+		kbool(w, "decisive", r && r->present && r->decisive);
+		kint(w, "evidence_more", r && r->present ? (long long)r->nevidence_more : 0);
+		key(w, "waiver");
+		if (r && r->present && r->waiver) {
+			yajl_gen_map_open(w->g);
+			waiver_fields(w, r->waiver);
+			yajl_gen_map_close(w->g);
+		} else {
+			yajl_gen_null(w->g);
+		}
+		kstr(w, "rule_error", r && r->present ? r->rule_error : NULL);
+		kstr(w, "scanned_at", host->scanned_at_text);
+		kbool(w, "stale", host->stale);
+		kstr(w, "file", host->file);
+		yajl_gen_map_close(w->g);
 	}
 	yajl_gen_array_close(w->g);
 }

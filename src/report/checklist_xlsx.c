@@ -680,36 +680,32 @@ static void evidence_sheet(struct xw *w, lxw_worksheet *ws)
 
 	struct sb *b = &w->text;
 	lxw_row_t row = 1;
-	for (size_t i = 0; i < cl->nitems; i++) {
+	size_t i = 0, h = 0;
+	bool first = true;
+	while (ks_checklist_next_row(cl, &i, &h, &first)) {
 		const ks_cl_item *it = &cl->items[i];
-		if (!it->on_form)
-			continue;
-		for (size_t h = 0; h < cl->nhosts; h++) {
-			const ks_cl_host *host = cl->hosts[h];
-			if (!(it->item->targets & host->role))
-				continue;
-			if (row >= LXW_ROW_MAX) {
-				w->too_many_rows = true;
-				note_error(w, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
-				return;
-			}
-			const ks_cl_result *r = i < host->nresults ? &host->results[i] : NULL;
-			/* A host that left the item to people (手動確認) decided nothing: its row would only
-			 * repeat the verdict, and a fleet has tens of thousands of them. The JSON keeps them. */
-			if (r && r->present && r->verdict == KS_VERDICT_MANUAL && !r->decisive && !r->waiver &&
-			    !r->rule_error)
-				continue;
-			put(w, ws, row, 0, it->item->label, NULL);
-			put(w, ws, row, 1, host_name(w, host), NULL);
-			put(w, ws, row, 2, ks_category_label(category_of(host->role), w->lang), NULL);
-			put(w, ws, row, 3, ks_cl_result_label(r, w->lang), NULL);
-			evidence_text(w, r, b);
-			put(w, ws, row, 4, b->p, NULL);
-			waiver_text(w, r && r->present ? r->waiver : NULL, b);
-			put(w, ws, row, 5, b->p, NULL);
-			put(w, ws, row, 6, host->stale ? (w->ja ? "○" : "Yes") : NULL, NULL);
-			row++;
+		const ks_cl_host *host = cl->hosts[h];
+		if (row >= LXW_ROW_MAX) {
+			w->too_many_rows = true;
+			note_error(w, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
+			return;
 		}
+		const ks_cl_result *r = i < host->nresults ? &host->results[i] : NULL;
+		/* A host that left the item to people (手動確認) decided nothing: its row would only
+		 * repeat the verdict, and a fleet has tens of thousands of them. The JSON keeps them. */
+		if (r && r->present && r->verdict == KS_VERDICT_MANUAL && !r->decisive && !r->waiver &&
+		    !r->rule_error)
+			continue;
+		put(w, ws, row, 0, it->item->label, NULL);
+		put(w, ws, row, 1, host_name(w, host), NULL);
+		put(w, ws, row, 2, ks_category_label(category_of(host->role), w->lang), NULL);
+		put(w, ws, row, 3, ks_cl_result_label(r, w->lang), NULL);
+		evidence_text(w, r, b);
+		put(w, ws, row, 4, b->p, NULL);
+		waiver_text(w, r && r->present ? r->waiver : NULL, b);
+		put(w, ws, row, 5, b->p, NULL);
+		put(w, ws, row, 6, host->stale ? (w->ja ? "○" : "Yes") : NULL, NULL);
+		row++;
 	}
 	note_error(w, worksheet_autofilter(ws, 0, 0, row - 1, ncols - 1));
 }

@@ -40,6 +40,9 @@ void ks_report_counts(const ks_report *r, size_t counts[KS_VERDICT_KINDS]);
 /* One RFC 4180 field, always quoted, followed by "," or CRLF when LAST. Text that a spreadsheet
  * would run as a formula is prefixed with a quote (CSV injection). */
 void ks_report_csv_field(FILE *out, const char *s, bool last);
+/* Escapes S for HTML text and for double- or single-quoted attribute values alike; control
+ * characters other than tab and newline become '?'. NULL writes nothing. */
+void ks_report_html_escape(FILE *out, const char *s);
 /* "2026-11-22T04:50:00Z" into BUF (size >= 21). */
 void ks_report_iso_time(time_t t, char *buf, size_t len);
 

@@ -19,27 +19,8 @@ later=$((now + 86400))
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# host NAME CASE ROLE SCAN_TIME: a fixture tree scanned as a host of ROLE.
-host() {
-	local name=$1 case_dir=$fixtures/$2 role=$3 when=$4
-	cp -a "$case_dir" "$work/$name"
-	if [ -x "$work/$name/make.sh" ]; then
-		(cd "$work/$name" && KENSHIN_FIXTURES="$fixtures" ./make.sh "$when") || fail "make.sh of $2"
-	fi
-	mkdir -p "$work/$name/etc"
-	echo "$name" > "$work/$name/etc/hostname"
-	printf '%s\n' "$(echo "$name" | md5sum | cut -c1-32)" > "$work/$name/etc/machine-id"
-	local waivers=(--waivers "$work/no-waivers.yaml")
-	[ -f "$work/$name/waivers.yaml" ] && waivers=(--waivers "$work/$name/waivers.yaml")
-	"$kenshin" scan --root "$work/$name" --role "$role" --now "$when" --config /dev/null "${waivers[@]}" \
-		--format json --output "$work/results/$name.json" 2>"$work/$name.err"
-	[ $? -le 1 ] || { fail "scan of $name"; cat "$work/$name.err"; }
-}
-mkdir -p "$work/results"
-echo "waivers: []" > "$work/no-waivers.yaml"
-host srv01 2-6/pass server "$now"
-host srv02 2-6/fail-pending server "$((now - 3600))"
-host pc01 2-9/waived terminal "$((now - 60 * 86400))"
+. "$here/checklist_hosts.sh"
+standard_hosts
 
 # Hostile host names, written into the results as another machine would send them.
 /usr/bin/python3 - "$work/results" <<'PY' || fail "preparing hostile results"
