@@ -290,7 +290,9 @@ static bool make_formats(struct xw *w)
 	};
 	static const uint32_t cover_fill[3] = {[KS_COVER_GAP] = 0xFFC7CE, [KS_COVER_PARTIAL] = 0xFFEB9C,
 	                                       [KS_COVER_FULL] = 0xC6EFCE};
-	const char *date_format = w->ja ? "[$-ja-JP-x-gannen]ggge\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
+	/* [$-411] (Japanese locale) with the era code ggg: Excel and LibreOffice both show 令和7年5月16日
+	 * (the newer [$-ja-JP-x-gannen] tag, which writes 元年, is shown as a bare number by LibreOffice). */
+	const char *date_format = w->ja ? "[$-411]ggge\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
 
 	/* libxlsxwriter caches a format's style index only in the first of several identical formats
 	 * and hashes the others' whole state again for every cell, so each look is made once. */

@@ -19,7 +19,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 CELL_MAX = 32767
-DATE_FORMAT = {"ja": '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"', "en": "yyyy-mm-dd"}
+DATE_FORMAT = {"ja": '[$-411]ggge"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 MARKS = ["yes", "no", "check", "unanswered", "nohost", "na"]
 MARK_LABEL = {
     "ja": dict(zip(MARKS, ["はい", "いいえ", "要確認", "未回答", "対象機器なし", "対象外"])),
