@@ -10,6 +10,7 @@
  * characters XML cannot carry replaced, and cut at Excel's cell limit. Result files and answers
  * come from other people's machines. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -844,6 +845,38 @@ static void matrix_sheet(struct xw *w, lxw_worksheet *ws)
 
 /* ------------------------------------------------------------------------------------------- */
 
+/* Gives every cell format its index in the workbook's table now, in a fixed order, so that writing
+ * cells later only reads that table. */
+static void prepare_formats(struct xw *w)
+{
+	for (size_t i = 0; i < F_NFORMATS; i++)
+		if (w->f[i])
+			lxw_format_get_xf_index(w->f[i]);
+	for (size_t i = 0; i < KS_MARKS; i++) {
+		if (w->mark[i])
+			lxw_format_get_xf_index(w->mark[i]);
+		if (w->cellmark[i])
+			lxw_format_get_xf_index(w->cellmark[i]);
+	}
+	for (size_t i = 0; i < 3; i++)
+		if (w->cover[i])
+			lxw_format_get_xf_index(w->cover[i]);
+}
+
+struct sheet_job {
+	struct xw w;   /* a copy with its own scratch buffers and error */
+	lxw_worksheet *ws;
+	pthread_t thread;
+	bool started;
+};
+
+static void *sheet_thread(void *arg)
+{
+	struct sheet_job *job = arg;
+	evidence_sheet(&job->w, job->ws);
+	return NULL;
+}
+
 int ks_cl_write_xlsx(const ks_checklist *cl, ks_lang lang, const char *path, char *err, size_t errlen)
 {
 	struct xw w = {.cl = cl, .lang = lang, .ja = lang == KS_LANG_JA};
@@ -880,14 +913,33 @@ int ks_cl_write_xlsx(const ks_checklist *cl, ks_lang lang, const char *path, cha
 	const char *names_en[] = {"Checklist", "Evidence", "Asset ledger", "Waivers", "3x3 view"};
 	void (*const sheets[])(struct xw *, lxw_worksheet *) = {form_sheet, evidence_sheet, assets_sheet,
 	                                                        waivers_sheet, matrix_sheet};
+	enum { NSHEETS = sizeof sheets / sizeof sheets[0], EVIDENCE = 1 };
+	lxw_worksheet *ws[NSHEETS] = {NULL};
 	bool ok = make_formats(&w);
-	for (size_t s = 0; ok && s < sizeof sheets / sizeof sheets[0]; s++) {
-		lxw_worksheet *ws = workbook_add_worksheet(w.wb, w.ja ? names_ja[s] : names_en[s]);
-		if (!ws) {
-			ok = false;
-			break;
-		}
-		sheets[s](&w, ws);
+	for (size_t s = 0; ok && s < NSHEETS; s++)
+		ok = (ws[s] = workbook_add_worksheet(w.wb, w.ja ? names_ja[s] : names_en[s])) != NULL;
+	if (ok) {
+		/* The evidence sheet (most of the work for a fleet) is written on a second thread while
+		 * this one writes the others. In constant-memory mode a worksheet writes only its own
+		 * temporary file; the one structure they share is the workbook's table of cell formats,
+		 * which is filled here first so that the threads only read it. */
+		prepare_formats(&w);
+		struct sheet_job job = {.w = w, .ws = ws[EVIDENCE]};
+		job.w.text = job.w.clean = (struct sb){0};
+		job.started = pthread_create(&job.thread, NULL, sheet_thread, &job) == 0;
+		for (size_t s = 0; s < NSHEETS; s++)
+			if (s != EVIDENCE)
+				sheets[s](&w, ws[s]);
+		if (job.started)
+			pthread_join(job.thread, NULL);
+		else
+			evidence_sheet(&job.w, job.ws);
+		note_error(&w, job.w.error);
+		w.too_many_rows |= job.w.too_many_rows;
+		if (job.w.text.oom || job.w.clean.oom)
+			note_error(&w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		free(job.w.text.p);
+		free(job.w.clean.p);
 	}
 	if (!ok)
 		note_error(&w, LXW_ERROR_MEMORY_MALLOC_FAILED);
