@@ -124,10 +124,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'v': o->verbose = true; break;
 		case 'h': fputs(usage, stdout); return 1;
 		default:
-			if (optopt)
-				fprintf(stderr, "kenshin: option -%c needs a value or is unknown (see --help)\n", optopt);
-			else
-				fprintf(stderr, "kenshin: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			ks_cli_bad_option(argv);
 			return -1;
 		}
 	}

@@ -18,6 +18,8 @@ int ks_cli_profiles(int argc, char **argv);
 /* Option values shared by the commands; parse_now prints its own error. Both return 0 or -1. */
 int ks_cli_parse_lang(const char *s, ks_lang *out); /* "ja" or "en" */
 int ks_cli_parse_now(const char *s, time_t *out);   /* seconds since 1970 */
+/* After getopt_long returned '?': says which option of ARGV was wrong. */
+void ks_cli_bad_option(char **argv);
 
 /* Report language from LC_ALL, LC_MESSAGES or LANG: Japanese when it starts with "ja". */
 ks_lang ks_cli_default_lang(void);

@@ -70,6 +70,14 @@ ks_lang ks_cli_default_lang(void)
 	return KS_LANG_EN;
 }
 
+void ks_cli_bad_option(char **argv)
+{
+	if (optopt)
+		fprintf(stderr, "kenshin: option -%c needs a value or is unknown (see --help)\n", optopt);
+	else
+		fprintf(stderr, "kenshin: unknown option '%s' (see --help)\n", argv[optind - 1]);
+}
+
 int ks_cli_parse_now(const char *s, time_t *out)
 {
 	char *end;
@@ -278,10 +286,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *usage)
 			break;
 		case 'h': fputs(usage, stdout); return 1;
 		default:
-			if (optopt)
-				fprintf(stderr, "kenshin: option -%c needs a value or is unknown (see --help)\n", optopt);
-			else
-				fprintf(stderr, "kenshin: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			ks_cli_bad_option(argv);
 			return -1;
 		}
 	}

@@ -287,12 +287,7 @@ int ks_apt_sources_parse_list(ks_collect_ctx *ctx, const char *path, const char 
 	ks_lines_init(&it, data, len);
 	const char *s;
 	size_t n;
-	while (ks_lines_next(&it, &s, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1,
-			            "line longer than %u bytes; skipped", KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &s, &n)) {
 		int rc = parse_list_line(ctx, out, path, it.lineno, s, n);
 		if (rc == KS_ELIMIT)
 			break;

@@ -1339,12 +1339,7 @@ int ks_firewall_parse_iptables_buffer(ks_collect_ctx *ctx, const char *path, con
 	size_t wl[IPT_ARGS];
 	int table_line = 0;
 	bool filter_done = false;
-	while (ks_lines_next(&it, &line, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1, "line longer than %u bytes; skipped",
-			            KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &line, &n)) {
 		ks_trim(&line, &n);
 		if (!n || line[0] == '#')
 			continue;
@@ -1481,12 +1476,7 @@ int ks_firewall_parse_ufw_buffer(ks_collect_ctx *ctx, const char *path, const ch
 	ks_lines_init(&it, data, len);
 	const char *line;
 	size_t n;
-	while (ks_lines_next(&it, &line, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1, "line longer than %u bytes; skipped",
-			            KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &line, &n)) {
 		ks_trim(&line, &n);
 		if (!n || line[0] == '#')
 			continue;

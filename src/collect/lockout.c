@@ -44,22 +44,6 @@ static const char *where(ks_collect_ctx *ctx, const ks_pam_entry *e)
 
 /* ---- pam_faillock deny (as password_policy.c and pam_faillock.c read it) ------------------ */
 
-static bool scan_hu(const char *s, size_t len, uint64_t *out)
-{
-	/* sscanf("%hu"): leading blanks, optional sign, digits; the rest is ignored. */
-	char buf[64];
-	if (len >= sizeof buf)
-		len = sizeof buf - 1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	char *end;
-	unsigned long long v = strtoull(buf, &end, 10);
-	if (end == buf)
-		return false;
-	*out = v & 0xFFFFull;
-	return true;
-}
-
 /* The action pam_faillock takes for E: the last of preauth/authfail/authsucc (preauth when none). */
 static const char *faillock_action(const ks_pam_entry *e)
 {
@@ -105,7 +89,7 @@ static int faillock_deny(ks_collect_ctx *ctx, const ks_pam_entry *fe, svc_result
 				return r->deny_why ? KS_OK : KS_ENOMEM;
 			}
 			if (ks_pwq_split_line(ln, n, &name, &nlen, &val, &vlen) && ks_eq(name, nlen, "deny") &&
-			    scan_hu(val, vlen, &v)) {
+			    ks_scan_unsigned(val, vlen, 0xFFFFull, &v)) {
 				r->deny = (int64_t)v;
 				r->deny_path = p;
 				r->deny_line = it.lineno;
@@ -116,7 +100,7 @@ static int faillock_deny(ks_collect_ctx *ctx, const ks_pam_entry *fe, svc_result
 	for (size_t i = 0; i < fe->nargs; i++) {
 		uint64_t v;
 		const char *a = fe->args[i];
-		if (!strncmp(a, "deny=", 5) && scan_hu(a + 5, strlen(a + 5), &v)) {
+		if (!strncmp(a, "deny=", 5) && ks_scan_unsigned(a + 5, strlen(a + 5), 0xFFFFull, &v)) {
 			r->deny = (int64_t)v;
 			r->deny_path = fe->file;
 			r->deny_line = fe->line;

@@ -274,12 +274,7 @@ int ks_logrotate_parse_buffer(ks_collect_ctx *ctx, ks_logrotate_conf *conf, cons
 	ks_lines_init(&it, data, len);
 	const char *line;
 	size_t n;
-	while (ks_lines_next(&it, &line, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1, "line longer than %u bytes; skipped",
-			            KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &line, &n)) {
 		if (memchr(line, '\0', n)) {
 			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1, "NUL byte; line skipped");
 			continue;

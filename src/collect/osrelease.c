@@ -105,12 +105,7 @@ int ks_osrelease_parse_buffer(ks_collect_ctx *ctx, const char *path, const char 
 	ks_lines_init(&it, data, len);
 	const char *line;
 	size_t n;
-	while (ks_lines_next(&it, &line, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1,
-			            "line longer than %u bytes; skipped", KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &line, &n)) {
 		const char *s = line;
 		ks_trim(&s, &n);
 		if (!n || s[0] == '#')

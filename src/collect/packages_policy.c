@@ -32,13 +32,12 @@ static int scan(ks_collect_ctx *ctx, const policy_list *pl, const char *data, si
 		if (!n || line[0] == '#')
 			continue;
 		/* package <TAB> category */
-		const char *tab = memchr(line, '\t', n);
-		const char *pkg = line, *cat = tab ? tab + 1 : NULL;
-		size_t pl_len = tab ? (size_t)(tab - line) : n, cl = tab ? (size_t)(line + n - cat) : 0;
-		ks_trim(&pkg, &pl_len);
-		if (cat)
-			ks_trim(&cat, &cl);
-		if (!tab || !pl_len || !cl || memchr(pkg, ' ', pl_len) || memchr(cat, '\t', cl)) {
+		const char *col[2] = {NULL};
+		size_t coll[2] = {0};
+		size_t k = ks_split_tabs(line, n, col, coll, 2);
+		const char *pkg = col[0], *cat = col[1];
+		size_t pl_len = coll[0], cl = coll[1];
+		if (k < 2 || !pl_len || !cl || memchr(pkg, ' ', pl_len) || memchr(cat, '\t', cl)) {
 			ks_diag_add(ctx->diags, KS_DIAG_WARNING, pl->file, it.lineno, 1, "expected package<TAB>category");
 			continue;
 		}

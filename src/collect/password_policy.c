@@ -512,21 +512,6 @@ typedef struct lockset {
 	int deny_line, unlock_line;
 } lockset;
 
-/* sscanf("%hu") / sscanf("%u"): leading blanks, optional sign, digits; rest ignored. */
-static bool scan_unsigned(const char *s, size_t len, unsigned long long bits_mask, uint64_t *out)
-{
-	char buf[64];
-	if (len >= sizeof buf)
-		len = sizeof buf - 1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	char *end;
-	unsigned long long v = strtoull(buf, &end, 10);
-	if (end == buf)
-		return false;
-	*out = v & bits_mask;
-	return true;
-}
 
 /* pam_faillock set_conf_opt() for the two settings we report. */
 static void faillock_opt(ks_collect_ctx *ctx, lockset *ls, const char *name, size_t nlen, const char *val,
@@ -534,7 +519,7 @@ static void faillock_opt(ks_collect_ctx *ctx, lockset *ls, const char *name, siz
 {
 	uint64_t v;
 	if (ks_eq(name, nlen, "deny")) {
-		if (scan_unsigned(val, vlen, 0xFFFFull, &v)) {
+		if (ks_scan_unsigned(val, vlen, 0xFFFFull, &v)) {
 			ls->deny = (int64_t)v;
 			ls->deny_path = path;
 			ls->deny_line = line;
@@ -545,7 +530,7 @@ static void faillock_opt(ks_collect_ctx *ctx, lockset *ls, const char *name, siz
 	} else if (ks_eq(name, nlen, "unlock_time")) {
 		if (ks_eq(val, vlen, "never")) {
 			ls->unlock = 0; /* reported as 0: never unlocks by itself */
-		} else if (scan_unsigned(val, vlen, 0xFFFFFFFFull, &v) && v <= FAILLOCK_MAX_TIME) {
+		} else if (ks_scan_unsigned(val, vlen, 0xFFFFFFFFull, &v) && v <= FAILLOCK_MAX_TIME) {
 			ls->unlock = (int64_t)v;
 		} else {
 			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, line, 0,

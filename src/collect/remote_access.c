@@ -90,18 +90,12 @@ static int scan(ks_collect_ctx *ctx, struct found *f, bool have_dpkg, const char
 		if (!n || line[0] == '#')
 			continue;
 		/* package-or-path <TAB> kind <TAB> product */
-		const char *t1 = memchr(line, '\t', n);
-		const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + n - t1 - 1)) : NULL;
-		const char *what = line, *kind = t1 ? t1 + 1 : NULL, *product = t2 ? t2 + 1 : NULL;
-		size_t wl = t1 ? (size_t)(t1 - line) : 0, kl = t2 ? (size_t)(t2 - kind) : 0;
-		size_t pl = t2 ? (size_t)(line + n - product) : 0;
-		if (t1)
-			ks_trim(&what, &wl);
-		if (t2) {
-			ks_trim(&kind, &kl);
-			ks_trim(&product, &pl);
-		}
-		if (!t2 || !wl || !pl || !valid_kind(kind, kl) || memchr(product, '\t', pl)) {
+		const char *col[3] = {NULL};
+		size_t coll[3] = {0};
+		size_t k = ks_split_tabs(line, n, col, coll, 3);
+		const char *what = col[0], *kind = col[1], *product = col[2];
+		size_t wl = coll[0], kl = coll[1], pl = coll[2];
+		if (k < 3 || !wl || !pl || !valid_kind(kind, kl) || memchr(product, '\t', pl)) {
 			ks_diag_add(ctx->diags, KS_DIAG_WARNING, LIST_NAME, it.lineno, 1,
 			            "expected package-or-path<TAB>kind<TAB>product with kind ssh, vnc, rdp, "
 			            "remote-support or remote-shell");

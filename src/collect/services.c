@@ -51,18 +51,13 @@ static int load_table(ks_collect_ctx *ctx, const char *data, size_t len, struct 
 		ks_trim(&line, &n);
 		if (!n || line[0] == '#')
 			continue;
-		const char *t1 = memchr(line, '\t', n);
-		const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + n - t1 - 1)) : NULL;
-		const char *pat = line, *roles = t1 ? t1 + 1 : NULL, *reason = t2 ? t2 + 1 : NULL;
-		size_t pl = t1 ? (size_t)(t1 - line) : 0, rl = t2 ? (size_t)(t2 - roles) : 0;
-		size_t wl = t2 ? (size_t)(line + n - reason) : 0;
-		ks_trim(&pat, &pl);
-		if (t2) {
-			ks_trim(&roles, &rl);
-			ks_trim(&reason, &wl);
-		}
+		const char *col[3] = {NULL};
+		size_t coll[3] = {0};
+		size_t k = ks_split_tabs(line, n, col, coll, 3);
+		const char *pat = col[0], *roles = col[1], *reason = col[2];
+		size_t pl = coll[0], rl = coll[1], wl = coll[2];
 		struct entry e = {.roles = ks_val_list()};
-		bool ok = t2 && pl && rl && wl;
+		bool ok = k == 3 && pl && rl && wl;
 		while (ok && rl) {
 			const char *comma = memchr(roles, ',', rl);
 			size_t one = comma ? (size_t)(comma - roles) : rl;

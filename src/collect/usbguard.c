@@ -23,12 +23,7 @@ int ks_usbguard_parse_daemon_conf(ks_collect_ctx *ctx, const char *path, const c
 	ks_lines_init(&it, data, len);
 	const char *line;
 	size_t n;
-	while (ks_lines_next(&it, &line, &n)) {
-		if (n > KS_MAX_LINE) {
-			ks_diag_add(ctx->diags, KS_DIAG_WARNING, path, it.lineno, 1,
-			            "line longer than %u bytes; skipped", KS_MAX_LINE);
-			continue;
-		}
+	while (ks_lines_next_capped(&it, ctx->diags, path, &line, &n)) {
 		/* The daemon's ConfigFile: split at the first '=', trim the name; a name starting with
 		 * '#' is a comment; lines without '=' are ignored; a later setting replaces an earlier. */
 		const char *eq = memchr(line, '=', n);

@@ -1,13 +1,28 @@
 /* Text helpers: no allocation, no locale dependence (configs are ASCII keywords). */
 #include "text.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "diag.h"
+#include "limits.h"
 
 void ks_lines_init(ks_lines *it, const char *data, size_t len)
 {
 	it->p = data;
 	it->end = data + len;
 	it->lineno = 0;
+}
+
+bool ks_lines_next_capped(ks_lines *it, ks_diags *diags, const char *path, const char **line, size_t *len)
+{
+	while (ks_lines_next(it, line, len)) {
+		if (*len <= KS_MAX_LINE)
+			return true;
+		ks_diag_add(diags, KS_DIAG_WARNING, path, it->lineno, 1, "line longer than %u bytes; skipped",
+		            KS_MAX_LINE);
+	}
+	return false;
 }
 
 bool ks_lines_next(ks_lines *it, const char **line, size_t *len)
@@ -109,4 +124,36 @@ bool ks_ieq(const char *s, size_t len, const char *lit)
 bool ks_is_text(const char *data, size_t len)
 {
 	return memchr(data, '\0', len) == NULL;
+}
+
+size_t ks_split_tabs(const char *line, size_t len, const char **f, size_t *fl, size_t max)
+{
+	size_t k = 0;
+	while (k < max) {
+		const char *tab = k + 1 < max ? memchr(line, '\t', len) : NULL;
+		f[k] = line;
+		fl[k] = tab ? (size_t)(tab - line) : len;
+		ks_trim(&f[k], &fl[k]);
+		k++;
+		if (!tab)
+			break;
+		len -= (size_t)(tab + 1 - line);
+		line = tab + 1;
+	}
+	return k;
+}
+
+bool ks_scan_unsigned(const char *s, size_t len, unsigned long long mask, uint64_t *out)
+{
+	char buf[64];
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	char *end;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (end == buf)
+		return false;
+	*out = v & mask;
+	return true;
 }
